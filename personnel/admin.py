@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import ReadOnlyAdmin, ScopedAdmin
+from .models import ImportLog, LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
+from .services import unit_save
+
+admin.site.site_header = _("Customs workforce and integrity-risk information system")
+admin.site.site_title = _("Workforce information system")
+admin.site.index_title = _("Records")
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ("code", "name", "kind", "parent", "supervisory_office")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent", "supervisory_office")
+    list_select_related = ("parent", "supervisory_office")
+
+    def save_model(self, request, obj, form, change):
+        # The scope table must follow the tree in the same transaction.
+        unit_save(unit=obj, acting_user=request.user)
+
+
+@admin.register(Officer)
+class OfficerAdmin(ScopedAdmin):
+    list_display = ("staff_no", "name", "unit", "rank_level", "is_leader", "position", "hire_date", "leave_date")
+    list_filter = ("rank_level", "is_leader", "gender")
+    search_fields = ("staff_no", "name", "position")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit",)
+    raw_id_fields = ("user",)
+    date_hierarchy = "hire_date"
+
+
+class OfficerRecordAdmin(ScopedAdmin):
+    autocomplete_fields = ("officer",)
+    search_fields = ("officer__staff_no", "officer__name")
+    list_select_related = ("officer",)
+
+
+@admin.register(Posting)
+class PostingAdmin(OfficerRecordAdmin):
+    list_display = ("officer", "unit", "position", "start_date", "end_date", "leadership", "grassroots", "post_risk")
+    list_filter = ("leadership", "grassroots", "post_risk")
+    autocomplete_fields = ("officer", "unit")
+    list_select_related = ("officer", "unit")
+
+
+@admin.register(ReserveCadre)
+class ReserveCadreAdmin(OfficerRecordAdmin):
+    list_display = ("officer", "level", "added_date", "removed_date")
+    list_filter = ("level",)
+
+
+@admin.register(LeaderAppraisal)
+class LeaderAppraisalAdmin(OfficerRecordAdmin):
+    list_display = ("year", "officer", "grade", "score")
+    list_filter = ("year", "grade")
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "user", "kind", "file_name", "dry_run", "succeeded", "created", "updated", "unchanged", "error_count")
+    list_filter = ("kind", "succeeded", "dry_run")
+    search_fields = ("file_name", "user__username")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
