@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "personnel",
+    "training",
+    "indicators",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,84 @@
+"""Education and training records, and political-work activities."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from personnel.models import READ_CAREER, WRITE_HR, CareerScope, Officer, Unit
+from personnel.scoping import Scope, ScopedQuerySet
+
+
+class TrainingRecord(CareerScope, models.Model):
+    class Mode(models.TextChoices):
+        FULL_TIME = "full_time", _("full-time")
+        IN_SERVICE = "in_service", _("in-service")
+        ONLINE = "online", _("online")
+
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="training_records"
+    )
+    course = models.CharField(_("course"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    days = models.DecimalField(_("days"), max_digits=6, decimal_places=1)
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["officer_id", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "course", "start_date"], name="training_unique"),
+            models.CheckConstraint(condition=Q(days__gt=0), name="training_days_positive"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="training_end_after_start"),
+        ]
+        indexes = [
+            # The indicators sum days per officer over a year window.
+            models.Index(fields=["start_date", "officer"], name="training_year_idx"),
+            models.Index(fields=["mode", "start_date", "officer"], name="training_mode_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.officer_id} {self.course} {self.start_date}"
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                errors["end_date"] = _("The end date cannot be before the start date.")
+            elif self.days is not None:
+                span = (self.end_date - self.start_date).days + 1
+                if self.days > span:
+                    errors["days"] = _(
+                        "%(days)s days is more than the %(span)s days from start to end."
+                    ) % {"days": self.days, "span": span}
+        if self.days is not None and self.days <= 0:
+            errors["days"] = _("Days must be greater than 0.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PoliticalWork(models.Model):
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="political_work")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    participants = models.PositiveIntegerField(_("participants"))
+    history = HistoricalRecords()
+
+    scope = Scope(unit="unit", read=READ_CAREER, write=WRITE_HR)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("political work")
+        verbose_name_plural = _("political work")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "date", "title"], name="political_work_unique"),
+        ]
+        indexes = [models.Index(fields=["date", "unit"], name="political_work_year_idx")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.date} {self.title}"
