@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data messages bench clean
+.PHONY: install test demo demo-data messages bench bench-import bench-pdf bench-indicators clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -36,6 +36,23 @@ messages: install
 
 bench: install
 	$(PY) bench/import_officers.py
+
+# 100,000 officers through the import vs a bulk_create floor, in a throwaway
+# SQLite file; `make bench-import BENCH_ARGS=--postgres=postgres://postgres@127.0.0.1:5432/`
+# runs it in a fresh PostgreSQL database instead.
+bench-import: install
+	$(PY) bench/import_officers.py $(BENCH_ARGS)
+
+# Time one appraisal dossier (target <= 0.3 s) and a 200-dossier batch.
+bench-pdf: install
+	$(PY) bench/pdf.py
+
+# The indicators at national scope on 100,000 officers and ~10 million
+# training records (PostgreSQL; the first run loads the data, minutes)
+# against hand-written SQL. Targets: <= 2 s and <= 3x the floor.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/bench
+bench-indicators: install
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/indicators.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -74,6 +74,10 @@ class Indicator:
     # What the drill-down lists: "officer", "team" (a unit's leadership team),
     # "unit" or "record".
     subject: ClassVar[str] = "officer"
+    # True when ``members`` names people in need-to-know records (cases,
+    # complaints): its drill-down may be shown only to supervision
+    # (shared/spec/access.md: leadership sees those as counts only).
+    sensitive: ClassVar[bool] = False
 
     @property
     def target(self) -> float:

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin, ScopedAdmin
+from .importing.admin import RecordImportMixin
 from .models import ImportLog, LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
+from .resources import (
+    LeaderAppraisalResource, OfficerResource, PostingResource, ReserveCadreResource, UnitResource,
+)
 from .services import unit_save
 
 admin.site.site_header = _("Customs workforce and integrity-risk information system")
@@ -11,7 +15,8 @@ admin.site.index_title = _("Records")
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin):
+class UnitAdmin(RecordImportMixin, ScopedAdmin):
+    resource_classes = [UnitResource]
     list_display = ("code", "name", "kind", "parent", "supervisory_office")
     list_filter = ("kind",)
     search_fields = ("code", "name")
@@ -24,7 +29,8 @@ class UnitAdmin(ScopedAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(ScopedAdmin):
+class OfficerAdmin(RecordImportMixin, ScopedAdmin):
+    resource_classes = [OfficerResource]
     list_display = ("staff_no", "name", "unit", "rank_level", "is_leader", "position", "hire_date", "leave_date")
     list_filter = ("rank_level", "is_leader", "gender")
     search_fields = ("staff_no", "name", "position")
@@ -34,7 +40,7 @@ class OfficerAdmin(ScopedAdmin):
     date_hierarchy = "hire_date"
 
 
-class OfficerRecordAdmin(ScopedAdmin):
+class OfficerRecordAdmin(RecordImportMixin, ScopedAdmin):
     autocomplete_fields = ("officer",)
     search_fields = ("officer__staff_no", "officer__name")
     list_select_related = ("officer",)
@@ -42,6 +48,7 @@ class OfficerRecordAdmin(ScopedAdmin):
 
 @admin.register(Posting)
 class PostingAdmin(OfficerRecordAdmin):
+    resource_classes = [PostingResource]
     list_display = ("officer", "unit", "position", "start_date", "end_date", "leadership", "grassroots", "post_risk")
     list_filter = ("leadership", "grassroots", "post_risk")
     autocomplete_fields = ("officer", "unit")
@@ -50,12 +57,14 @@ class PostingAdmin(OfficerRecordAdmin):
 
 @admin.register(ReserveCadre)
 class ReserveCadreAdmin(OfficerRecordAdmin):
+    resource_classes = [ReserveCadreResource]
     list_display = ("officer", "level", "added_date", "removed_date")
     list_filter = ("level",)
 
 
 @admin.register(LeaderAppraisal)
 class LeaderAppraisalAdmin(OfficerRecordAdmin):
+    resource_classes = [LeaderAppraisalResource]
     list_display = ("year", "officer", "grade", "score")
     list_filter = ("year", "grade")
 

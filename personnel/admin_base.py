@@ -8,12 +8,46 @@ them answers 404 so its existence is not disclosed.
 """
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects, quote, unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router
+from django.db.models import Q
+from django.forms import ModelChoiceField
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .scoping import has_grant, units_in_scope
+from .scoping import has_grant, shared_kinds
+
+
+def _prune(nested):
+    """Drop the entries ``describe`` hid (None), with what was nested under them."""
+    out = []
+    for item in nested:
+        if isinstance(item, list):
+            if out and out[-1] is not None:
+                kept = _prune(item)
+                if kept:
+                    out.append(kept)
+        else:
+            out.append(item)
+    return [item for item in out if item is not None]
+
+
+def _is_superuser(user) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def _is_autocomplete(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name == "autocomplete")
 
 
 class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
@@ -27,30 +61,53 @@ class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def _scope(self):
         return self.model.scope
 
+    @staticmethod
+    def _memo(request, key, compute) -> bool:
+        # One page asks every registered admin about add/change/delete/view
+        # (the sidebar, the actions, the buttons): dozens of identical grant
+        # lookups. Answer each once per request.
+        memo = request.__dict__.setdefault("_scoped_admin_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    def _has_grant(self, request, roles) -> bool:
+        roles = frozenset(roles)
+        return self._memo(request, ("grant", roles), lambda: has_grant(request.user, roles))
+
     def _may_read_kind(self, request) -> bool:
         user = request.user
-        if has_grant(user, self._scope().read):
+        if self._has_grant(request, self._scope().read):
             return True
         # An officer reads records about themselves (access.md, "officer").
-        return bool(self._scope().own) and hasattr(user, "officer")
+        if self._scope().own and hasattr(user, "officer"):
+            return True
+        # A record shared with the user shows in their list like any other.
+        shared = self._memo(request, "shared kinds", lambda: shared_kinds(user))
+        return ContentType.objects.get_for_model(self.model).pk in shared
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and self._may_read_kind(request)
 
     def has_view_permission(self, request, obj=None):
+        if _is_superuser(request.user):
+            # Also for a deleted record's history, which no scope can match.
+            return True
         if obj is None:
             return self._may_read_kind(request)
         return self.model.objects.visible_to(request.user).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request, obj=None):
+        if _is_superuser(request.user):
+            return True
         if not self._scope().write:
             return False
         if obj is None:
-            return has_grant(request.user, self._scope().write)
+            return self._has_grant(request, self._scope().write)
         return self.model.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request):
-        return bool(self._scope().write) and has_grant(request.user, self._scope().write)
+        return bool(self._scope().write) and self._has_grant(request, self._scope().write)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
@@ -61,22 +118,174 @@ class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def has_export_permission(self, request):
         return self._may_read_kind(request)
 
+    # --- a record outside the user's grants does not exist for them
+    def get_object(self, request, object_id, from_field=None):
+        # Django checks permissions before it notices the object is missing,
+        # so a user without the kind's permission would get 403 for an id
+        # outside their scope, and a user with it 404: answer 404 first.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects with "doesn't exist"; a record outside the user's
         # grants must look exactly like one that does not exist: 404.
         raise Http404
 
+    def _visible_or_404(self, request, object_id):
+        """The live record, or None for a deleted one whose history a
+        superuser may still read; 404 for everything else."""
+        object_id = unquote(object_id)
+        try:
+            return self.get_object(request, object_id)
+        except Http404:
+            if not _is_superuser(request.user):
+                raise
+        try:
+            pk = self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            raise Http404
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        if not history.filter(**{self.model._meta.pk.attname: pk}).exists():
+            raise Http404
+        return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the last historical version when the
+        # queryset misses, then answers 403: that would disclose the record.
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self._visible_or_404(request, object_id)
+        # simple_history saves a POSTed revert after checking view permission
+        # only; a read-only user would otherwise roll the record back.
+        if request.method == "POST" and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- deleting: never name a related record the user may not see
+    def get_deleted_objects(self, objs, request):
+        """Django's confirmation page names every record a deletion would
+        touch or is blocked by -- for an officer, the complaints and cases
+        naming them, which HR must not learn of. Name only what the user may
+        see; anything else blocks the deletion under one anonymous line.
+        """
+        if _is_superuser(request.user):
+            return super().get_deleted_objects(objs, request)
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed, unseen = set(), []
+
+        def describe(obj):
+            opts = obj._meta
+            model_admin = self.admin_site._registry.get(type(obj))
+            if model_admin is None:
+                # Derived rows (scope table, grants) and inline parts: their
+                # owner is what the user is shown, not them.
+                return None
+            if not model_admin.has_view_permission(request, obj):
+                unseen.append(obj)
+                return None
+            if not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(quote(obj.pk),))
+            except NoReverseMatch:
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+        to_delete = _prune(collector.nested(describe))
+        if unseen:
+            perms_needed.add(_("records you may not see"))
+        protected = []
+        for obj in collector.protected:
+            shown = describe(obj)
+            if shown is not None:
+                protected.append(shown)
+        if len(protected) < len(collector.protected):
+            protected.append(_("records you may not see"))
+        model_count = {
+            model._meta.verbose_name_plural: len(found)
+            for model, found in collector.model_objs.items()
+            if model in self.admin_site._registry
+        }
+        return to_delete, model_count, perms_needed, protected
+
     # --- what the user may pick on a form: only what they may write to
+    def _choices(self, request, related_model):
+        """Records of ``related_model`` a record of this kind may point at:
+        those whose unit the user covers for this kind's write roles."""
+        return related_model.objects.within_grants(request.user, self._scope().write)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
-        if hasattr(related, "scope") and hasattr(related.objects, "editable_by"):
-            if related._meta.model_name == "unit":
-                kwargs["queryset"] = related.objects.filter(
-                    pk__in=units_in_scope(request.user, self._scope().write)
-                )
-            else:
-                kwargs["queryset"] = related.objects.editable_by(request.user)
+        if hasattr(related, "scope"):
+            kwargs["queryset"] = self._choices(request, related)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.pk is not None:
+            self._keep_current_choices(form, obj)
+        return form
+
+    def _keep_current_choices(self, form, obj):
+        """Let a record keep what it points at now, even outside the editor's
+        write scope: 5100's parent is hq, and a posting may be at the customs
+        the officer left. Otherwise no field of such a record could be saved.
+
+        The value is read from the database, not from ``obj``: on a history
+        revert ``obj`` is the old version, and reverting must not move a
+        record to a unit the editor could not choose.
+        """
+        fks = [
+            f for f in self.model._meta.concrete_fields
+            if f.many_to_one and f.name in form.base_fields and hasattr(f.related_model, "scope")
+        ]
+        if not fks:
+            return
+        current = self.model._default_manager.filter(pk=obj.pk).values(*[f.attname for f in fks]).first()
+        for f in fks:
+            value = (current or {}).get(f.attname)
+            field = form.base_fields[f.name]
+            if value is None or not isinstance(field, ModelChoiceField):
+                continue
+            field.queryset = f.related_model._default_manager.filter(
+                Q(pk__in=field.queryset.values("pk")) | Q(pk=value)
+            )
+            # The admin wraps the select in RelatedFieldWidgetWrapper; the
+            # inner (autocomplete) widget renders the selected option from
+            # its own copy of the choices.
+            widget = field.widget
+            while widget is not None:
+                widget.choices = field.choices
+                widget = getattr(widget, "widget", None)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if _is_autocomplete(request):
+            queryset = self._autocomplete_choices(request, queryset)
+        return queryset, may_have_duplicates
+
+    def _autocomplete_choices(self, request, queryset):
+        """An autocomplete offers what the form would accept, no more: the
+        records of this kind that the *source* kind's writers may point at.
+        Django's view has already checked the parameters name a real field."""
+        source = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        source_admin = self.admin_site._registry.get(source)
+        if isinstance(source_admin, ScopedAdmin):
+            choices = source_admin._choices(request, self.model)
+        elif hasattr(source, "scope"):
+            choices = self.model.objects.within_grants(request.user, source.scope.write)
+        else:
+            return queryset
+        return queryset.filter(pk__in=choices.values("pk"))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

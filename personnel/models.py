@@ -239,6 +239,11 @@ class ReserveCadre(CareerScope, models.Model):
     added_date = models.DateField(_("added date"))
     removed_date = models.DateField(_("removed date"), null=True, blank=True)
     history = HistoricalRecords()
+
+    # Unlike the rest of a career, the reserve list is not shown to the
+    # officer on it: access.md gives officers their profile, postings,
+    # training and leader appraisals only.
+    scope = Scope(unit="officer__unit", read=READ_CAREER, write=WRITE_HR)
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

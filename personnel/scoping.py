@@ -21,7 +21,7 @@ from typing import Iterable
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BigIntegerField, Q
+from django.db.models import BigIntegerField, F, Q
 from django.db.models.functions import Cast
 
 from .roles import ALL_ROLES, Role
@@ -90,22 +90,40 @@ class Scope:
         return "pk__in" if self.unit == "pk" else f"{self.unit}__in"
 
 
+def _shares(user, model) -> models.QuerySet:
+    UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
+    ct = ContentType.objects.get_for_model(model)
+    return UserObjectPermission.objects.filter(
+        user=user, content_type=ct, permission__codename=f"view_{model._meta.model_name}"
+    )
+
+
 def _shared_with(user, model) -> Q:
     """Records shared one by one with ``user`` (the rare per-record grant).
 
     Guardian's generic table keeps the object id as text; cast it so the
     subquery compares like with like on PostgreSQL.
     """
-    UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
-    ct = ContentType.objects.get_for_model(model)
-    ids = (
-        UserObjectPermission.objects.filter(
-            user=user, content_type=ct, permission__codename=f"view_{model._meta.model_name}"
-        )
-        .annotate(object_id=Cast("object_pk", BigIntegerField()))
-        .values("object_id")
-    )
+    ids = _shares(user, model).annotate(object_id=Cast("object_pk", BigIntegerField())).values("object_id")
     return Q(pk__in=ids)
+
+
+def has_share(user, model) -> bool:
+    """Has at least one record of ``model`` been shared with the user?"""
+    return ContentType.objects.get_for_model(model).pk in shared_kinds(user)
+
+
+def shared_kinds(user) -> set[int]:
+    """Content-type ids of the kinds of which some record is shared with the
+    user: one query answers the question for every kind on a page."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
+    return set(
+        UserObjectPermission.objects.filter(
+            user=user, permission__codename__startswith="view_", permission__content_type=F("content_type")
+        ).values_list("content_type_id", flat=True)
+    )
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -135,6 +153,17 @@ class ScopedQuerySet(models.QuerySet):
         if not scope.write:
             return self.none()
         return self.filter(**{scope.unit_lookup(): units_in_scope(user, scope.write)})
+
+    def within_grants(self, user, roles):
+        """Records whose unit the user covers for ``roles`` -- grants only.
+
+        What a form may point at: a record is a valid choice for a field
+        when the user could write records there, not merely because it is
+        about them or was shared with them.
+        """
+        if _is_everything(user):
+            return self
+        return self.filter(**{self._scope().unit_lookup(): units_in_scope(user, roles)})
 
     def in_unit_scope(self, unit):
         """Records within the scope of ``unit`` (its subtree and supervised units)."""

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "personnel",
     "training",
     "indicators",
+    "audit",
+    "integrity",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +165,7 @@ TEAM_INDICATORS = {
     "reserve_grassroots_posts_min": 1,
     "team_age_low": 45,
     "team_age_high": 55,
+    "audit_window_years": 5,
     "targets": {
         "training_days_12": 1.00,
         "leader_fulltime_training_5y": 1.00,
@@ -175,5 +179,44 @@ TEAM_INDICATORS = {
         "information_coverage": 1.00,
         "audit_coverage": 1.00,
         "internal_control_rate": 0.90,
+    },
+}
+
+# --- Composite assessment of each directly-affiliated customs (audit/composite.py,
+# docs/composite.md). One weight per indicator key; a key left out weighs 1.
+COMPOSITE_WEIGHTS = {
+    "training_days_12": 1.0,
+    "leader_fulltime_training_5y": 1.0,
+    "reserve_two_leadership_posts": 1.0,
+    "reserve_grassroots": 1.0,
+    "leadership_team_age": 1.0,
+    "integrity_appraisal_pass_rate": 1.0,
+    "case_involvement_rate": 1.0,
+    "satisfaction_rate": 1.0,
+    "inspection_pass_rate": 1.0,
+    "information_coverage": 1.0,
+    "audit_coverage": 1.0,
+    "internal_control_rate": 1.0,
+}
+
+# --- Integrity-risk early warning (shared/spec/indicators.md). Policy, so
+# thresholds and weights live here; integrity.risk reads nothing else.
+INTEGRITY_RISK = {
+    "rotation_years": 5,
+    "complaints_window_days": 365,
+    "complaints_min": 2,
+    "enforcement_months": 6,
+    "enforcement_min_declarations": 100,
+    "enforcement_z_max": 3.5,
+    "unit_case_window_days": 365,
+    "unit_case_rate_max": 0.004,
+    # A closed alert is not raised again for the same rule and subject for
+    # this many days after its closure, so a daily scan does not undo a review.
+    "closed_quiet_days": 90,
+    "weights": {
+        "rotation_overdue": 40,
+        "repeated_complaints": 30,
+        "enforcement_outlier": 30,
+        "unit_case_rate": 50,
     },
 }

@@ -1,0 +1,141 @@
+"""What the audit plan and the composite assessment read, for one user.
+
+Scope is always a subquery of ``units_in_scope``; a unit outside it answers
+404 exactly like a unit that does not exist.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.http import Http404
+
+from indicators.definitions import audit_window, covering_audits
+from personnel.models import Posting, Unit, UnitScope
+from personnel.roles import ALL_ROLES, Role
+from personnel.scoping import granted_units, has_grant, units_in_scope
+
+from .models import READ_AUDIT, Audit, Finding
+
+CUSTOMS_KINDS = [Unit.Kind.DIRECT, Unit.Kind.SUBORDINATE]
+# Broadest first: the default scope of a page is the user's broadest grant.
+_KIND_ORDER = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE,
+               Unit.Kind.SUBORDINATE, Unit.Kind.DEPARTMENT]
+_KIND_RANK = models.Case(
+    *[models.When(kind=kind, then=models.Value(rank)) for rank, kind in enumerate(_KIND_ORDER)],
+    output_field=models.IntegerField(),
+)
+
+
+def resolve_unit(user, code: str | None, roles) -> Unit:
+    """The unit a page looks at: ``code`` if the user covers it for
+    ``roles``, else 404; without a code, the user's broadest granted unit."""
+    if not has_grant(user, roles):
+        raise Http404
+    if code:
+        unit = Unit.objects.filter(code=code, pk__in=units_in_scope(user, roles)).first()
+    elif user.is_superuser:
+        unit = Unit.objects.filter(kind=Unit.Kind.HQ).first()
+    else:
+        unit = (
+            Unit.objects.filter(pk__in=granted_units(user, roles))
+            .annotate(kind_rank=_KIND_RANK)
+            .order_by("kind_rank", "code")
+            .first()
+        )
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _in_view(user, unit: Unit, roles) -> Q:
+    """Units within ``unit``'s scope that the user also covers (a user with a
+    grant on a single customs looking at hq sees only that customs)."""
+    return Q(pk__in=UnitScope.objects.filter(root=unit).values("unit_id")) & Q(
+        pk__in=units_in_scope(user, roles)
+    )
+
+
+# --- Audit plan -------------------------------------------------------------
+
+
+def units_due(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
+    """Customs in view with no covering audit in the window of ``as_of``'s
+    year (the audit_coverage indicator's reading), each with ``last_audit``:
+    its latest covering audit ever completed (None: never audited)."""
+    last_ever = (
+        Audit.objects.filter(unit=OuterRef("pk"), kind__in=Audit.COVERING_KINDS, completed_date__isnull=False)
+        .order_by()
+        .values("unit")
+        .annotate(last=Max("completed_date"))
+        .values("last")
+    )
+    return (
+        Unit.objects.filter(_in_view(user, unit, READ_AUDIT), kind__in=CUSTOMS_KINDS)
+        .exclude(Exists(covering_audits(as_of.year, OuterRef("pk"))))
+        .annotate(last_audit=Subquery(last_ever))
+        .order_by(models.F("last_audit").asc(nulls_first=True), "code")
+    )
+
+
+def tenures_unaudited(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
+    """Leadership tenures that ended in the audit window up to ``as_of`` with
+    no economic-responsibility audit of that tenure: none of that officer,
+    on that unit, whose audited period overlaps the tenure. An audit under
+    way counts (it is no longer due)."""
+    window_start, _window_end = audit_window(as_of.year)
+    audit_of_tenure = Audit.objects.filter(
+        kind=Audit.Kind.ECONOMIC_RESPONSIBILITY,
+        officer=OuterRef("officer"),
+        unit=OuterRef("unit"),
+        period_start__lte=OuterRef("end_date"),
+        period_end__gte=OuterRef("start_date"),
+    )
+    return (
+        Posting.objects.filter(
+            leadership=True,
+            end_date__isnull=False,
+            end_date__gte=window_start,
+            end_date__lte=as_of,
+            unit__in=Unit.objects.filter(_in_view(user, unit, READ_AUDIT)).values("pk"),
+        )
+        .exclude(Exists(audit_of_tenure))
+        .select_related("officer", "unit")
+        .order_by("end_date", "unit__code", "officer__staff_no")
+    )
+
+
+def findings_overdue(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
+    """Findings not rectified whose deadline passed before ``as_of``."""
+    return (
+        Finding.objects.visible_to(user)
+        .in_unit_scope(unit)
+        .exclude(status=Finding.Status.RECTIFIED)
+        .filter(deadline__lt=as_of)
+        .select_related("audit", "audit__unit")
+        .order_by("deadline", "audit__audit_no", "pk")
+    )
+
+
+# --- Composite --------------------------------------------------------------
+
+# Every dashboard role may look at the composite table of a scope that has
+# customs below it (hq, a supervisory office); leadership also at its own.
+COMPOSITE_ROLES = ALL_ROLES
+COMPOSITE_SCOPE_KINDS = (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE)
+
+
+def composite_unit(user, code: str | None) -> Unit:
+    unit = resolve_unit(user, code, COMPOSITE_ROLES)
+    if unit.kind in COMPOSITE_SCOPE_KINDS:
+        return unit
+    if Unit.objects.filter(pk=unit.pk, pk__in=units_in_scope(user, Role.LEADERSHIP)).exists():
+        return unit
+    raise Http404
+
+
+def composite_customs(user, unit: Unit) -> models.QuerySet:
+    from .composite import customs_in
+
+    return customs_in(unit, units_in_scope(user, COMPOSITE_ROLES))

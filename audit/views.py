@@ -1,0 +1,102 @@
+"""The audit plan and the composite assessment.
+
+Views stay thin: scope and numbers live in ``selectors`` and ``composite``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from indicators import engine
+
+from . import composite, selectors
+from .models import READ_AUDIT
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
+    today = timezone.localdate()
+    if not raw:
+        return today, None
+    try:
+        return dt.date.fromisoformat(raw), None
+    except ValueError:
+        return today, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
+
+
+def _year(raw: str | None) -> tuple[int, str | None]:
+    default = timezone.localdate().year - 1  # the last complete year
+    if not raw:
+        return default, None
+    try:
+        year = int(raw)
+    except ValueError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        return default, _("“%(value)s” is not a year between %(first)s and %(last)s; showing %(year)s.") % {
+            "value": raw, "first": FIRST_YEAR, "last": LAST_YEAR, "year": default,
+        }
+    return year, None
+
+
+@login_required
+@require_GET
+def plan(request):
+    unit = selectors.resolve_unit(request.user, request.GET.get("unit"), READ_AUDIT)
+    as_of, problem = _as_of(request.GET.get("as_of"))
+    window_start, window_end = selectors.audit_window(as_of.year)
+    context = {
+        "unit": unit,
+        "as_of": as_of,
+        "problem": problem,
+        "window_start": window_start,
+        "window_end": window_end,
+        "units_due": selectors.units_due(request.user, unit=unit, as_of=as_of),
+        "tenures": selectors.tenures_unaudited(request.user, unit=unit, as_of=as_of),
+        "findings": selectors.findings_overdue(request.user, unit=unit, as_of=as_of),
+    }
+    return render(request, "audit/plan.html", context)
+
+
+def _composite(request):
+    unit = selectors.composite_unit(request.user, request.GET.get("unit"))
+    year, problem = _year(request.GET.get("year"))
+    rows = composite.assess(year=year, customs=selectors.composite_customs(request.user, unit))
+    return unit, year, problem, rows
+
+
+@login_required
+@require_GET
+def composite_table(request):
+    unit, year, problem, rows = _composite(request)
+    context = {
+        "unit": unit,
+        "year": year,
+        "problem": problem,
+        "rows": rows,
+        "indicators": engine.indicators(),
+        "weights": [(i, composite.weight(i.key)) for i in engine.indicators()],
+    }
+    return render(request, "audit/composite.html", context)
+
+
+@login_required
+@require_GET
+def composite_export(request):
+    unit, year, _problem, rows = _composite(request)
+    frame = pd.DataFrame.from_records(composite.export_records(rows))
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name=f"composite_{year}", engine="openpyxl")
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="composite_{unit.code}_{year}.xlsx"'
+    return response

@@ -1,0 +1,275 @@
+"""Admin of the supervision records.
+
+Need-to-know kinds (``access_logged`` on the model) write an access-log row
+for every list page, change page, history page and export they show, in
+the request's transaction (ATOMIC_REQUESTS is off, so each view wraps its
+own).
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from personnel.admin_base import ReadOnlyAdmin, ScopedAdmin
+from personnel.importing.admin import RecordImportMixin
+from personnel.models import Officer, Unit
+from personnel.roles import Role
+from personnel.scoping import granted_units, units_in_scope
+
+from .models import (
+    AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey,
+)
+from .resources import (
+    AccessLoggedResource, ComplaintResource, EnforcementStatResource, InspectionResource, IntegrityAppraisalResource,
+    SurveyResource,
+)
+from .services import access_log_record, is_access_logged
+
+
+def _writable_officers(user, roles):
+    return Officer.objects.filter(unit__in=units_in_scope(user, roles))
+
+
+class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
+    """ScopedAdmin plus the access log and officer pickers for supervision.
+
+    Supervision does not *edit* officers (that is HR's), so the generic
+    "pick only what you may edit" rule would leave it no officer to name;
+    it may name any officer whose current unit its write grant covers.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = _writable_officers(request.user, self._scope().write)
+            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _log(self, request, action, ids):
+        if is_access_logged(self.model):
+            access_log_record(user=request.user, action=action, model=self.model, object_ids=ids, request=request)
+
+    def changelist_view(self, request, extra_context=None):
+        with transaction.atomic():
+            response = super().changelist_view(request, extra_context)
+            cl = getattr(response, "context_data", {}) and response.context_data.get("cl")
+            if cl is not None:
+                self._log(request, AccessLog.Action.LIST, [obj.pk for obj in cl.result_list])
+            return response
+
+    def _object_view(self, view, request, object_id, *args, **kwargs):
+        with transaction.atomic():
+            response = view(request, object_id, *args, **kwargs)
+            if response.status_code == 200 and object_id:
+                self._log(request, AccessLog.Action.VIEW, [object_id])
+            return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._object_view(super().change_view, request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history answers 403 for a record the user may not see; a
+        # record outside the grants must look like one that does not exist.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return self._object_view(super().history_view, request, object_id, extra_context)
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        resource_kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        if any(issubclass(r, AccessLoggedResource) for r in self.get_export_resource_classes(request)):
+            resource_kwargs.update(acting_user=request.user, request=request)
+        return resource_kwargs
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # A kind whose resource logs its own exports (every export path goes
+        # through it) is not logged twice.
+        logs_itself = any(issubclass(r, AccessLoggedResource) for r in self.get_export_resource_classes(request))
+        with transaction.atomic():
+            data = super().get_export_data(file_format, request, queryset, **kwargs)
+            if not logs_itself:
+                self._log(request, AccessLog.Action.EXPORT, queryset.values_list("pk", flat=True))
+            return data
+
+
+class CaseOfficerInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            # A case naming nobody would be in nobody's scope.
+            raise forms.ValidationError(_("Name at least one officer involved in the case."))
+
+
+class CaseOfficerInline(admin.TabularInline):
+    model = CaseOfficer
+    formset = CaseOfficerInlineFormSet
+    extra = 1
+    autocomplete_fields = ("officer",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "officer":
+            kwargs["queryset"] = _writable_officers(request.user, Case.scope.write)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _case_editable(self, request, obj):
+        return obj is None or Case.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent page already decided the case is visible
+
+    def has_add_permission(self, request, obj=None):
+        return self._case_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._case_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._case_editable(request, obj)
+
+
+@admin.register(Case)
+class CaseAdmin(SupervisionAdmin):
+    list_display = ("case_no", "opened_date", "category", "status", "officer_count")
+    list_filter = ("category", "status")
+    search_fields = ("case_no",)
+    date_hierarchy = "opened_date"
+    inlines = [CaseOfficerInline]
+    readonly_fields = ("source_alerts",)
+
+    def has_import_permission(self, request):
+        # The cases file has one row per officer involved, spanning two
+        # models; the shared importer maps a row to one model (see the
+        # report), so cases are entered here until it can.
+        return False
+
+    def _may_read_kind(self, request):
+        # An investigator from another unit may hold a share of one case.
+        return super()._may_read_kind(request) or Case.objects.visible_to(request.user).exists()
+
+    @admin.display(description=_("officers involved"))
+    def officer_count(self, obj):
+        return obj.involved.count()
+
+    @admin.display(description=_("from alerts"))
+    def source_alerts(self, obj):
+        # Rule and number only: the officer is already on this page, and the
+        # desk checks visibility again when the link is followed.
+        alerts = obj.alerts.order_by("pk") if obj and obj.pk else RiskAlert.objects.none()
+        return format_html_join(
+            ", ", '<a href="{}">{} #{}</a>',
+            ((reverse("integrity:alert_detail", args=[a.pk]), a.get_rule_display(), a.pk) for a in alerts),
+        ) or "-"
+
+
+class OfficerRecordAdmin(SupervisionAdmin):
+    autocomplete_fields = ("officer",)
+    search_fields = ("officer__staff_no", "officer__name")
+    list_select_related = ("officer",)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(OfficerRecordAdmin):
+    resource_classes = [ComplaintResource]
+    list_display = ("officer", "received_date", "substantiated")
+    list_filter = ("substantiated",)
+    date_hierarchy = "received_date"
+
+
+@admin.register(EnforcementStat)
+class EnforcementStatAdmin(OfficerRecordAdmin):
+    resource_classes = [EnforcementStatResource]
+    list_display = ("officer", "month", "declarations", "overrides")
+    date_hierarchy = "month"
+
+
+@admin.register(IntegrityAppraisal)
+class IntegrityAppraisalAdmin(SupervisionAdmin):
+    resource_classes = [IntegrityAppraisalResource]
+    list_display = ("year", "unit", "officer", "result")
+    list_filter = ("year", "result")
+    search_fields = ("unit__code", "unit__name", "officer__staff_no", "officer__name")
+    autocomplete_fields = ("unit", "officer")
+    list_select_related = ("unit", "officer")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SupervisionAdmin):
+    resource_classes = [InspectionResource]
+    list_display = ("unit", "date", "passed")
+    list_filter = ("passed",)
+    search_fields = ("unit__code", "unit__name")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit",)
+    date_hierarchy = "date"
+
+
+@admin.register(Survey)
+class SurveyAdmin(SupervisionAdmin):
+    resource_classes = [SurveyResource]
+    list_display = ("unit", "year", "respondents", "satisfied")
+    list_filter = ("year",)
+    search_fields = ("unit__code", "unit__name")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit",)
+
+
+@admin.register(RiskAlert)
+class RiskAlertAdmin(SupervisionAdmin):
+    """Read-only here: alerts change only through the alert desk's actions,
+    which keep the lifecycle and the concurrency check."""
+
+    list_display = ("rule", "subject_label", "score", "status", "disposition", "as_of", "desk_link")
+    list_filter = ("rule", "status", "disposition")
+    search_fields = ("officer__staff_no", "officer__name", "unit__code", "unit__name")
+    list_select_related = ("officer", "unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("subject"))
+    def subject_label(self, obj):
+        return obj.subject_label
+
+    @admin.display(description=_("alert desk"))
+    def desk_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("integrity:alert_detail", args=[obj.pk]), _("open"))
+
+
+def reads_access_log(user) -> bool:
+    """Superusers and supervision granted on the General Administration."""
+    if not (user and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return granted_units(user, Role.SUPERVISION).filter(pk__in=Unit.objects.filter(kind=Unit.Kind.HQ).values("pk")).exists()
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "action", "record_kind", "record_count", "object_ids", "ip_address", "path")
+    list_filter = ("action", "record_kind")
+    search_fields = ("username", "object_ids", "path")
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and reads_access_log(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return reads_access_log(request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if reads_access_log(request.user) else qs.none()
+
+    def get_actions(self, request):
+        return {}  # no bulk delete, even for superusers

@@ -1,0 +1,351 @@
+"""Integrity-risk early warning (廉政风险预警), shared/spec/indicators.md.
+
+``scan(as_of=D)`` runs the four rules and raises or updates alerts. Each
+rule is one function returning ``{subject: facts}`` and counts in the
+database; only ``enforcement_outlier`` finishes in Python, on the per-officer
+ratios already summed by the database (one row per officer with enough
+declarations), because a median is not portable SQL.
+
+Readings where the specification is silent:
+
+- A rule that fires again for a subject whose alert is still open or in
+  review updates that alert (facts, score, scan date); it never adds a twin,
+  and the database refuses one (partial unique constraints on the model).
+- An alert whose rule no longer fires is left as it is: only a reviewer
+  closes an alert.
+- A closed alert is not raised again for the same rule and subject while the
+  scan date is within ``closed_quiet_days`` of the last scan that saw it, so
+  a daily scan does not reopen what a reviewer has just closed.
+- ``unit_case_rate`` counts in its numerator every officer whose current unit
+  is in the subtree and who is named in a case opened in the window, whether
+  or not still on the roll (a dismissal following the case must not hide
+  it); the denominator is the officers on the roll at D, as specified. Its
+  facts give counts only, never case numbers or names: a unit alert is read
+  by supervision staff who may themselves be named in one of the cases.
+- An officer's score is the sum of the weights of the officer rules that
+  fired for them in this scan; every one of their alerts carries it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
+
+from personnel.models import Officer, Posting, Unit, UnitScope
+
+from .models import CaseOfficer, Complaint, EnforcementStat, RiskAlert
+
+Rule = RiskAlert.Rule
+OFFICER_RULES = [Rule.ROTATION_OVERDUE, Rule.REPEATED_COMPLAINTS, Rule.ENFORCEMENT_OUTLIER]
+UNIT_RULES = [Rule.UNIT_CASE_RATE]
+MAD_SCALE = Fraction("1.4826")
+
+
+def config(name: str):
+    return settings.INTEGRITY_RISK[name]
+
+
+def weight(rule: str) -> int:
+    return int(settings.INTEGRITY_RISK["weights"][rule])
+
+
+def on_roll_at(as_of: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}hire_date__lte": as_of}) & (
+        Q(**{f"{prefix}leave_date__isnull": True}) | Q(**{f"{prefix}leave_date__gt": as_of})
+    )
+
+
+def window_start(as_of: dt.date, days: int) -> dt.date:
+    """First day of "the ``days`` days up to D": D - (days - 1), so that the
+    365 days up to D are D - 364 through D."""
+    return as_of - dt.timedelta(days=days - 1)
+
+
+def enforcement_months(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """First days of the first and last of the calendar months before D's month."""
+    this_month = as_of.replace(day=1)
+    return this_month - relativedelta(months=config("enforcement_months")), this_month - relativedelta(months=1)
+
+
+def _percent(value) -> str:
+    return f"{float(value) * 100:.1f}%"
+
+
+def _years(start: dt.date, end: dt.date) -> str:
+    return f"{(end - start).days / 365.25:.1f}"
+
+
+# --- The rules ---------------------------------------------------------------
+
+
+def rotation_overdue(as_of: dt.date) -> dict[int, list[str]]:
+    """Officers on the roll whose current high-risk posting started on or
+    before the same calendar day ``rotation_years`` before D (29 February
+    falls back to 28 February)."""
+    cutoff = as_of - relativedelta(years=config("rotation_years"))
+    postings = (
+        Posting.objects.filter(
+            end_date__isnull=True,
+            start_date__lte=cutoff,
+            post_risk=Posting.PostRisk.HIGH,
+            officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
+        )
+        .select_related("unit")
+        .order_by("officer_id", "start_date")
+    )
+    facts: dict[int, list[str]] = defaultdict(list)
+    for posting in postings:
+        facts[posting.officer_id].append(
+            _("posting at %(unit)s (%(position)s), high-risk, since %(start)s: %(years)s years")
+            % {
+                "unit": posting.unit.name,
+                "position": posting.position,
+                "start": posting.start_date.isoformat(),
+                "years": _years(posting.start_date, as_of),
+            }
+        )
+    return dict(facts)
+
+
+def repeated_complaints(as_of: dt.date) -> dict[int, list[str]]:
+    """Officers on the roll with at least ``complaints_min`` complaints
+    received in the window, not counting those marked unsubstantiated."""
+    start = window_start(as_of, config("complaints_window_days"))
+    counted = Complaint.objects.filter(
+        received_date__range=(start, as_of),
+        officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
+    ).exclude(substantiated=False)
+    repeated = (
+        counted.order_by().values("officer").annotate(n=Count("pk")).filter(n__gte=config("complaints_min"))
+        .values("officer")
+    )
+    facts: dict[int, list[str]] = defaultdict(list)
+    status = {True: _("substantiated"), None: _("not yet known")}
+    for complaint in counted.filter(officer__in=repeated).order_by("officer_id", "received_date"):
+        facts[complaint.officer_id].append(
+            _("complaint received %(date)s, %(status)s")
+            % {"date": complaint.received_date.isoformat(), "status": status[complaint.substantiated]}
+        )
+    for officer_id, lines in facts.items():
+        lines.insert(
+            0,
+            _("%(n)s complaints received from %(start)s to %(end)s (complaints found unsubstantiated not counted)")
+            % {"n": len(lines), "start": start.isoformat(), "end": as_of.isoformat()},
+        )
+    return dict(facts)
+
+
+def _directly_affiliated(unit_ref: str) -> Subquery:
+    """The nearest unit of kind ``direct`` at or above the unit ``unit_ref``
+    points to. Only the tree puts a unit in a direct unit's scope (a
+    supervisory office is never a direct unit), so the closure table answers
+    it in one lookup."""
+    return Subquery(
+        UnitScope.objects.filter(unit=OuterRef(unit_ref), root__kind=Unit.Kind.DIRECT)
+        .order_by("root_id")
+        .values("root_id")[:1]
+    )
+
+
+def enforcement_ratios(as_of: dt.date) -> QuerySet:
+    """Per officer on the roll with enough declarations in the window: the
+    sums and the officer's directly-affiliated customs (one grouped query)."""
+    first, last = enforcement_months(as_of)
+    return (
+        EnforcementStat.objects.filter(
+            month__range=(first, last),
+            officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
+        )
+        .order_by()
+        .values("officer")
+        .annotate(declarations=Sum("declarations"), overrides=Sum("overrides"))
+        .filter(declarations__gte=config("enforcement_min_declarations"))
+        .annotate(customs=_directly_affiliated("officer__unit"))
+        .values("officer", "declarations", "overrides", "customs")
+    )
+
+
+def enforcement_outlier(as_of: dt.date) -> dict[int, list[str]]:
+    """Officers whose override ratio has a robust z-score above the threshold
+    among the officers of their directly-affiliated customs. Fractions keep
+    the comparison exact: a z of exactly 3.5 does not fire."""
+    first, last = enforcement_months(as_of)
+    z_max = Fraction(str(config("enforcement_z_max")))
+    groups: dict[int, list[tuple[int, int, int, Fraction]]] = defaultdict(list)
+    for row in enforcement_ratios(as_of):
+        if row["customs"] is None:  # hq, supervisory offices, the college
+            continue
+        ratio = Fraction(row["overrides"], row["declarations"])
+        groups[row["customs"]].append((row["officer"], row["overrides"], row["declarations"], ratio))
+    names = dict(Unit.objects.filter(pk__in=list(groups)).values_list("pk", "name"))
+    facts: dict[int, list[str]] = {}
+    for customs, members in groups.items():
+        ratios = [m[3] for m in members]
+        median = statistics.median(ratios)
+        mad = statistics.median([abs(r - median) for r in ratios])
+        if mad == 0:  # no spread: every deviation would be infinite
+            continue
+        for officer_id, overrides, declarations, ratio in members:
+            z = (ratio - median) / (MAD_SCALE * mad)
+            if z <= z_max:
+                continue
+            facts[officer_id] = [
+                _("override ratio %(ratio)s (%(overrides)s overrides in %(declarations)s declarations, %(first)s to %(last)s)")
+                % {
+                    "ratio": _percent(ratio), "overrides": overrides, "declarations": declarations,
+                    "first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}",
+                },
+                _("median ratio of the %(n)s officers of %(customs)s with at least %(min)s declarations: %(median)s, MAD %(mad)s")
+                % {
+                    "n": len(members), "customs": names[customs], "min": config("enforcement_min_declarations"),
+                    "median": _percent(median), "mad": _percent(mad),
+                },
+                _("robust z-score %(z)s, above %(max)s") % {"z": f"{float(z):.1f}", "max": config("enforcement_z_max")},
+            ]
+    return facts
+
+
+def unit_case_rate(as_of: dt.date) -> dict[int, list[str]]:
+    """Directly-affiliated customs whose subtree's case involvement over the
+    window exceeds ``unit_case_rate_max`` (exactly at it does not fire)."""
+    start = window_start(as_of, config("unit_case_window_days"))
+    limit = Fraction(str(config("unit_case_rate_max")))
+    subtrees = UnitScope.objects.filter(root__kind=Unit.Kind.DIRECT).order_by().values("root")
+    named_in_window = CaseOfficer.objects.filter(case__opened_date__range=(start, as_of)).values("officer")
+    named = dict(
+        subtrees.filter(unit__officers__in=named_in_window)
+        .annotate(n=Count("unit__officers", distinct=True))
+        .values_list("root", "n")
+    )
+    on_roll = dict(
+        subtrees.filter(on_roll_at(as_of, "unit__officers__"))
+        .annotate(n=Count("unit__officers"))
+        .values_list("root", "n")
+    )
+    names = dict(Unit.objects.filter(pk__in=list(named)).values_list("pk", "name"))
+    facts = {}
+    for unit_id, numerator in named.items():
+        denominator = on_roll.get(unit_id, 0)
+        if not denominator or Fraction(numerator, denominator) <= limit:
+            continue
+        facts[unit_id] = [
+            _("%(n)s officers of %(unit)s and the units below it named in cases opened from %(start)s to %(end)s")
+            % {"n": numerator, "unit": names[unit_id], "start": start.isoformat(), "end": as_of.isoformat()},
+            _("%(d)s officers on the roll on %(end)s") % {"d": denominator, "end": as_of.isoformat()},
+            _("case rate %(rate)s (%(n)s / %(d)s), above %(max)s")
+            % {
+                "rate": f"{numerator / denominator * 100:.2f}%", "n": numerator, "d": denominator,
+                "max": f"{float(limit) * 100:.2f}%",
+            },
+        ]
+    return facts
+
+
+RULES = {
+    Rule.ROTATION_OVERDUE: rotation_overdue,
+    Rule.REPEATED_COMPLAINTS: repeated_complaints,
+    Rule.ENFORCEMENT_OUTLIER: enforcement_outlier,
+    Rule.UNIT_CASE_RATE: unit_case_rate,
+}
+
+
+# --- Scoring and the scan ------------------------------------------------------
+
+
+def score_arithmetic(rules: list[str]) -> tuple[int, str]:
+    """(score, "rotation_overdue 40 + repeated_complaints 30 = 70")."""
+    ordered = [rule for rule in RULES if rule in rules]
+    total = sum(weight(rule) for rule in ordered)
+    return total, " + ".join(f"{rule} {weight(rule)}" for rule in ordered) + f" = {total}"
+
+
+@dataclass
+class ScanResult:
+    as_of: dt.date
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    suppressed: int = 0
+    fired: dict = field(default_factory=dict)  # rule -> number of subjects
+
+
+def _subject_field(rule: str) -> str:
+    return "unit" if rule in UNIT_RULES else "officer"
+
+
+@transaction.atomic
+def scan(*, as_of: dt.date) -> ScanResult:
+    """Run every rule at ``as_of`` and raise or update the alerts."""
+    result = ScanResult(as_of=as_of)
+    fired = {rule: function(as_of) for rule, function in RULES.items()}
+    result.fired = {rule: len(subjects) for rule, subjects in fired.items()}
+
+    rules_by_officer: dict[int, list[str]] = defaultdict(list)
+    for rule in OFFICER_RULES:
+        for officer_id in fired[rule]:
+            rules_by_officer[officer_id].append(rule)
+
+    quiet_since = as_of - dt.timedelta(days=config("closed_quiet_days"))
+    for rule, subjects in fired.items():
+        if not subjects:
+            continue
+        subject = _subject_field(rule)
+        lookup = f"{subject}_id__in"
+        active = {
+            getattr(a, f"{subject}_id"): a
+            for a in RiskAlert.objects.filter(rule=rule, status__in=RiskAlert.ACTIVE, **{lookup: list(subjects)})
+        }
+        quiet = set(
+            RiskAlert.objects.filter(
+                rule=rule, status=RiskAlert.Status.CLOSED, as_of__gt=quiet_since, **{lookup: list(subjects)}
+            ).values_list(f"{subject}_id", flat=True)
+        )
+        for subject_id, facts in subjects.items():
+            if subject == "officer":
+                score, arithmetic = score_arithmetic(rules_by_officer[subject_id])
+            else:
+                score, arithmetic = score_arithmetic([rule])
+            alert = active.get(subject_id)
+            if alert is None:
+                if subject_id in quiet:
+                    result.suppressed += 1
+                    continue
+                RiskAlert.objects.create(
+                    rule=rule, **{f"{subject}_id": subject_id}, score=score, score_arithmetic=arithmetic,
+                    facts=facts, raised_on=as_of, as_of=as_of,
+                )
+                result.created += 1
+            elif (alert.facts, alert.score, alert.score_arithmetic) != (facts, score, arithmetic):
+                alert.facts, alert.score, alert.score_arithmetic = facts, score, arithmetic
+                alert.as_of = max(alert.as_of, as_of)
+                alert.save()  # through save(), so the history keeps the old facts
+                result.updated += 1
+            else:
+                if as_of > alert.as_of:
+                    RiskAlert.objects.filter(pk=alert.pk).update(as_of=as_of)
+                result.unchanged += 1
+    return result
+
+
+def active_alerts() -> QuerySet:
+    return RiskAlert.objects.active().select_related("officer", "unit").order_by("-score", "rule", "pk")
+
+
+def alert_as_dict(alert: RiskAlert) -> dict:
+    """The shape of ``scan_risks --format json`` (shared/spec/commands.md)."""
+    return {
+        "rule": alert.rule,
+        "subject_type": alert.subject_type,
+        "subject": alert.subject_code,
+        "score": alert.score,
+        "facts": list(alert.facts),
+        "status": alert.status,
+    }

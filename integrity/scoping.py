@@ -1,0 +1,99 @@
+"""Need-to-know scoping of cases, complaints, enforcement statistics and alerts.
+
+On top of the grant check of ``personnel.scoping`` these records apply the
+conflict-of-interest rule (回避, shared/spec/access.md): a record naming the
+user's own officer is never visible nor editable to that user, whatever
+their grants, per-record shares or superuser flag -- a supervisor under
+investigation must not read their own file, and an administrator account
+linked to an officer is no exception.
+
+Everything stays a subquery: "records naming me" is
+``officer IN (SELECT id FROM officer WHERE user_id = me)``, so the rule costs
+one anti-join, not a list of ids.
+"""
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q
+
+from personnel.scoping import ScopedQuerySet, _is_everything, _shared_with, units_in_scope
+
+
+def own_officer(user):
+    """The officer row(s) linked to ``user``, as a subquery."""
+    Officer = apps.get_model("personnel", "Officer")
+    return Officer.objects.filter(user=user).values("pk")
+
+
+class NeedToKnowQuerySet(ScopedQuerySet):
+    """Base for need-to-know kinds: grant scope or a per-record share, minus
+    the records that name the user."""
+
+    def _in_units(self, units) -> Q:
+        return Q(**{self._scope().unit_lookup(): units})
+
+    def _naming(self, user) -> Q:
+        raise NotImplementedError
+
+    def _allowed(self, user, roles, *, shared: bool):
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if _is_everything(user):
+            qs = self
+        else:
+            condition = self._in_units(units_in_scope(user, roles))
+            if shared:
+                condition |= _shared_with(user, self.model)
+            qs = self.filter(condition)
+        return qs.exclude(self._naming(user))
+
+    def visible_to(self, user):
+        return self._allowed(user, self._scope().read, shared=True)
+
+    def editable_by(self, user):
+        if not self._scope().write and not _is_everything(user):
+            return self.none()
+        return self._allowed(user, self._scope().write, shared=False)
+
+    def within_grants(self, user, roles):
+        if _is_everything(user):
+            return self
+        return self.filter(self._in_units(units_in_scope(user, roles)))
+
+    def in_unit_scope(self, unit):
+        UnitScope = apps.get_model("personnel", "UnitScope")
+        return self.filter(self._in_units(UnitScope.objects.filter(root=unit).values("unit_id")))
+
+
+class OfficerRecordQuerySet(NeedToKnowQuerySet):
+    """Complaints and enforcement statistics: one officer per record."""
+
+    def _naming(self, user) -> Q:
+        return Q(officer__in=own_officer(user))
+
+
+class CaseQuerySet(NeedToKnowQuerySet):
+    """A case is in scope when any officer it names works in scope. Through a
+    subquery on the link table, so a case naming two officers in scope is
+    still one row."""
+
+    def _in_units(self, units) -> Q:
+        CaseOfficer = apps.get_model("integrity", "CaseOfficer")
+        return Q(pk__in=CaseOfficer.objects.filter(officer__unit__in=units).values("case_id"))
+
+    def _naming(self, user) -> Q:
+        CaseOfficer = apps.get_model("integrity", "CaseOfficer")
+        return Q(pk__in=CaseOfficer.objects.filter(officer__in=own_officer(user)).values("case_id"))
+
+
+class AlertQuerySet(NeedToKnowQuerySet):
+    """Officer alerts follow the officer's current unit, unit alerts their unit."""
+
+    def _in_units(self, units) -> Q:
+        return Q(officer__unit__in=units) | Q(officer__isnull=True, unit__in=units)
+
+    def _naming(self, user) -> Q:
+        return Q(officer__in=own_officer(user))
+
+    def active(self):
+        return self.filter(status__in=self.model.ACTIVE)

@@ -1,0 +1,148 @@
+"""Writes: the access log, the alert lifecycle and cases opened from alerts."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AccessLog, Case, CaseOfficer, RiskAlert
+
+
+# --- Access log --------------------------------------------------------------
+
+
+def _client_address(request) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted
+    # proxy rewrites it, and a forged address would make the log lie.
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *, user, action: str, model, object_ids: Iterable, request=None, path: str = ""
+) -> AccessLog:
+    """Append one row: ``user`` was shown these records of ``model``.
+
+    Called inside the request's transaction where there is one, so a read
+    that fails half-way is not logged and a log that cannot be written
+    fails the read.
+    """
+    ids = [str(pk) for pk in object_ids]
+    return AccessLog.objects.create(
+        user=user if (user is not None and user.is_authenticated) else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        record_kind=model._meta.label_lower,
+        object_ids=",".join(ids),
+        record_count=len(ids),
+        path=(request.get_full_path() if request is not None else path)[:500],
+        ip_address=_client_address(request),
+    )
+
+
+def is_access_logged(model) -> bool:
+    return bool(getattr(model, "access_logged", False))
+
+
+# --- Alert lifecycle -----------------------------------------------------------
+
+
+class AlertChanged(Exception):
+    """Somebody else acted on the alert since the acting user loaded it."""
+
+    def __init__(self):
+        super().__init__(_("This alert was changed by someone else since you opened it. Reload it and try again."))
+
+
+def _claim(*, alert: RiskAlert, version: int, allowed_from: Iterable[str], acting_user) -> RiskAlert:
+    """Bump the alert's version if it is still at ``version`` and in one of
+    ``allowed_from``, and if ``acting_user`` may edit it; the UPDATE's WHERE
+    decides, so of two reviewers submitting at once exactly one wins.
+
+    The row stays locked until the transaction ends, so the caller's save
+    (which writes the history row) cannot interleave with another claim.
+    """
+    claimed = (
+        RiskAlert.objects.editable_by(acting_user)
+        .filter(pk=alert.pk, version=version, status__in=list(allowed_from))
+        .update(version=F("version") + 1)
+    )
+    if not claimed:
+        if not RiskAlert.objects.editable_by(acting_user).filter(pk=alert.pk).exists():
+            raise RiskAlert.DoesNotExist
+        raise AlertChanged()
+    alert.refresh_from_db()
+    alert._history_user = acting_user
+    return alert
+
+
+@transaction.atomic
+def alert_start_review(*, alert: RiskAlert, version: int, acting_user) -> RiskAlert:
+    alert = _claim(alert=alert, version=version, allowed_from=[RiskAlert.Status.OPEN], acting_user=acting_user)
+    alert.status = RiskAlert.Status.IN_REVIEW
+    alert.reviewer = acting_user
+    alert.save()
+    return alert
+
+
+@transaction.atomic
+def alert_close(*, alert: RiskAlert, version: int, disposition: str, note: str, acting_user) -> RiskAlert:
+    if disposition not in (RiskAlert.Disposition.NO_ISSUE, RiskAlert.Disposition.ACTION_TAKEN):
+        # Referral goes through alert_refer_to_case, which opens the case.
+        raise ValidationError({"disposition": _("Choose “closed, no issue” or “action taken”.")})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write a note saying what was checked or done.")})
+    alert = _claim(alert=alert, version=version, allowed_from=[RiskAlert.Status.IN_REVIEW], acting_user=acting_user)
+    alert.status = RiskAlert.Status.CLOSED
+    alert.disposition = disposition
+    alert.note = note.strip()
+    alert.reviewer = acting_user
+    alert.closed_at = timezone.now()
+    alert.save()
+    return alert
+
+
+@transaction.atomic
+def alert_refer_to_case(
+    *, alert: RiskAlert, version: int, case_no: str, category: str, opened_date: dt.date, note: str, acting_user
+) -> Case:
+    """Close the alert as referred and open a case naming its officer; the
+    case keeps the alert (``case.alerts``) and the alert the case."""
+    if not alert.officer_id:
+        raise ValidationError(
+            {"case_no": _("A unit-level alert cannot be referred to a case; close it with a disposition.")}
+        )
+    errors = {}
+    case_no = (case_no or "").strip()
+    if not case_no:
+        errors["case_no"] = _("Enter the case number.")
+    elif Case.objects.filter(case_no=case_no).exists():
+        errors["case_no"] = _("Case number %(no)s is already used.") % {"no": case_no}
+    if category not in Case.Category.values:
+        errors["category"] = _("Choose a category.")
+    if not (note or "").strip():
+        errors["note"] = _("Write a note saying why the alert is referred.")
+    if errors:
+        raise ValidationError(errors)
+    alert = _claim(alert=alert, version=version, allowed_from=RiskAlert.ACTIVE, acting_user=acting_user)
+    case = Case(case_no=case_no, opened_date=opened_date, category=category, status=Case.Status.OPEN)
+    case._history_user = acting_user
+    case.full_clean()
+    case.save()
+    link = CaseOfficer(case=case, officer_id=alert.officer_id)
+    link._history_user = acting_user
+    link.save()
+    alert.status = RiskAlert.Status.CLOSED
+    alert.disposition = RiskAlert.Disposition.REFERRED_TO_CASE
+    alert.note = note.strip()
+    alert.case = case
+    alert.reviewer = acting_user
+    alert.closed_at = timezone.now()
+    alert.save()
+    return case

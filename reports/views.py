@@ -1,0 +1,72 @@
+"""Downloads of the appraisal PDFs.
+
+A record outside the reader's grants answers 404, exactly like one that does
+not exist (access.md). The year comes from ``?year=``; without it, the last
+complete calendar year, the year appraisals are held for.
+"""
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import access
+from .pdf import batch, dossier, unit_report
+
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year")
+    if raw is None or raw == "":
+        return timezone.localdate().year - 1
+    try:
+        year = int(raw)
+    except ValueError:
+        raise Http404 from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    return year
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    # RFC 6266/5987: Chinese file names survive in every current browser.
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+@transaction.atomic  # the access-log row and the PDF succeed or fail together
+def appraisal_pdf(request, staff_no: str):
+    year = _year(request)
+    officer = access.officer_or_404(staff_no, request.user)
+    pdf = dossier.render(officer, year, request.user, request=request)
+    return _download(pdf, f"{officer.staff_no}_{officer.name}_{year}.pdf", "application/pdf")
+
+
+@require_GET
+@login_required
+def unit_report_pdf(request, code: str):
+    year = _year(request)
+    unit = access.report_unit_or_404(code, request.user)
+    pdf = unit_report.render(unit, year, request.user)
+    return _download(pdf, f"{unit.code}_{unit.name}_{year}.pdf", "application/pdf")
+
+
+@require_GET
+@login_required
+@transaction.atomic
+def appraisal_batch(request, code: str):
+    year = _year(request)
+    unit = access.unit_or_404(code, request.user)
+    buffer = io.BytesIO()
+    batch.write_zip(buffer, unit, year, request.user, request=request)
+    return _download(buffer.getvalue(), f"{unit.code}_{unit.name}_{year}.zip", "application/zip")

@@ -1,0 +1,23 @@
+"""Factories for the indicator tests' own records."""
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from tests.factories import OfficerFactory
+from training.models import TrainingRecord
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """A course of ``days`` days starting on ``start_date``; the end date is
+    the last of those days, so the record is always valid."""
+
+    class Meta:
+        model = TrainingRecord
+
+    officer = factory.SubFactory(OfficerFactory)
+    course = factory.Sequence(lambda n: f"课程{n}")
+    start_date = dt.date(2009, 3, 2)
+    days = Decimal("5")
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=int(-(-Decimal(o.days) // 1)) - 1))
+    mode = TrainingRecord.Mode.IN_SERVICE
