@@ -54,10 +54,48 @@ def dashboard(request):
             rows=data.rows,
             headers=_breakdown_headers(unit, year, indicators, data.sort),
         )
+        context["links"] = _links(user, unit, year)
         if unit.pk not in {choice.pk for choice in context["choices"]}:
             # Reached from a breakdown row: keep it selectable in the picker.
             context["choices"].append(unit)
     return render(request, "indicators/dashboard.html", context)
+
+
+def _links(user, unit, year) -> list[dict]:
+    """The reports and desks this user may open for this scope.
+
+    Each link is offered only when the page behind it would let the user in,
+    decided by that page's own check, so the two can never disagree.
+    """
+    from django.urls import reverse
+
+    from audit import selectors as audit_selectors
+    from audit.models import READ_AUDIT
+    from personnel.roles import Role
+    from personnel.scoping import has_grant
+    from reports import access as report_access
+
+    query = "?" + urlencode({"unit": unit.code, "year": year})
+    candidates = [
+        (_("Unit report (PDF)"), lambda: report_access.report_unit_or_404(unit.code, user),
+         reverse("reports:unit_report_pdf", args=[unit.code]) + f"?year={year}"),
+        (_("All leader dossiers (zip)"), lambda: report_access.unit_or_404(unit.code, user),
+         reverse("reports:appraisal_batch", args=[unit.code]) + f"?year={year}"),
+        (_("Composite assessment"), lambda: audit_selectors.composite_unit(user, unit.code),
+         reverse("audit:composite") + query),
+        (_("Audit plan"), lambda: audit_selectors.resolve_unit(user, unit.code, READ_AUDIT),
+         reverse("audit:plan") + "?" + urlencode({"unit": unit.code})),
+    ]
+    links = []
+    for label, check, url in candidates:
+        try:
+            check()
+        except Http404:
+            continue
+        links.append({"label": label, "url": url})
+    if has_grant(user, Role.SUPERVISION):
+        links.append({"label": _("Integrity-risk alerts"), "url": reverse("integrity:alert_list")})
+    return links
 
 
 def _breakdown_headers(unit, year, indicators, current: str) -> list[dict]:
