@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -50,7 +52,9 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["code"]
-        permissions = [(role.codename, _("%(role)s grant") % {"role": role.label}) for role in Role]
+        # Lazy: "%" would translate at import time, into whichever language
+        # happened to be active, and the migration state would follow it.
+        permissions = [(role.codename, format_lazy(_("{role} grant"), role=role.label)) for role in Role]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind"], condition=Q(kind="hq"), name="unit_single_hq"
@@ -135,7 +139,8 @@ class Officer(models.Model):
         BUREAU = "bureau", _("bureau level")
 
     staff_no = models.CharField(_("staff number"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    # "name" alone is a unit's or a permission's 名称 in the shared catalog.
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="officers")
@@ -281,7 +286,8 @@ class LeaderAppraisal(CareerScope, models.Model):
     )
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=2, null=True, blank=True,
+        # "score" alone is an integrity-risk score elsewhere.
+        pgettext_lazy("appraisal", "score"), max_digits=5, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     comment = models.TextField(_("comment"), blank=True)
