@@ -72,10 +72,8 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
         return self._object_view(super().change_view, request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
-        # simple_history answers 403 for a record the user may not see; a
-        # record outside the grants must look like one that does not exist.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
+        # ScopedAdmin.history_view already answers 404 for a record outside
+        # the grants (and for an id that is not a number at all).
         return self._object_view(super().history_view, request, object_id, extra_context)
 
     def get_export_resource_kwargs(self, request, **kwargs):

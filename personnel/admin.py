@@ -37,6 +37,14 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
     raw_id_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Linking an account to an officer lets that account read the
+        # officer's records as "their own", so only a superuser may do it.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "user")
+        return fields
     date_hierarchy = "hire_date"
 
 

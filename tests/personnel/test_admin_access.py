@@ -461,3 +461,27 @@ def test_it_writes_no_admin_log_for_reads(client, personas, world):
     c.get(_change("officer", officer.pk))
     c.get(_revert_url(officer, officer.history.latest("history_date")))
     assert LogEntry.objects.count() == before
+
+
+def test_it_lets_only_a_superuser_link_an_account_to_an_officer(client, alice, officers):
+    from personnel.models import Officer
+
+    officer = officers["5100"]
+    intruder = type(alice).objects.create_user("intruder", password="pw")
+    client.force_login(alice)
+    url = f"/admin/personnel/officer/{officer.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="user"' not in page.content.decode()
+    data = {f: page.context["adminform"].form.initial.get(f) or "" for f in page.context["adminform"].form.fields}
+    data.update(user=intruder.pk, unit=officer.unit_id, is_leader="")
+    data = {k: v for k, v in data.items() if v not in (None, False)}
+    client.post(url, data)
+    assert Officer.objects.get(pk=officer.pk).user_id is None
+
+
+def test_it_answers_404_for_a_malformed_id_on_integrity_history(client, tree):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get("/admin/integrity/case/not-a-number/history/").status_code == 404
