@@ -4,10 +4,15 @@
     python manage.py load_demo --scale 100000 --csv DIR   # import files only
 
 Progress goes to standard error; the accounts and what they see go to
-standard output.
+standard output. After loading, the integrity-risk scan runs once at the
+last day of the demo year, so the alert desk has alerts to review.
+
+``--reset`` leaves the integrity access log alone (it is append-only:
+``fixtures.loader.demo_data_reset``).
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
@@ -18,6 +23,7 @@ from django.utils.translation import gettext as _
 from fixtures.accounts import DEMO_PASSWORD, DEMO_USERNAMES, demo_accounts_create
 from fixtures.demo import DemoService, default_year
 from fixtures.loader import demo_data_reset, demo_service_load
+from integrity.risk import scan
 from personnel.models import Unit
 
 
@@ -69,6 +75,17 @@ class Command(BaseCommand):
             })
             demo_service_load(service=service, progress=self.stderr.write)
             accounts = demo_accounts_create()
+            # The alert desk would be empty until the first scan_risks.
+            result = scan(as_of=dt.date(service.year, 12, 31))
+            # scan_risks' own message (and translation).
+            self.stderr.write(
+                _("Scan at %(date)s: %(created)s raised, %(updated)s updated, %(unchanged)s unchanged, "
+                  "%(suppressed)s not raised again after a recent closure.")
+                % {
+                    "date": result.as_of.isoformat(), "created": result.created, "updated": result.updated,
+                    "unchanged": result.unchanged, "suppressed": result.suppressed,
+                }
+            )
         self.stderr.write(_("done in %(seconds).1f s") % {"seconds": time.monotonic() - started})
 
         self.stdout.write(
