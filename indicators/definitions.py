@@ -127,9 +127,32 @@ def _days_reach(records: models.QuerySet, minimum) -> Exists:
 # --- Training ---------------------------------------------------------------
 
 
+class TrainingDaysIndicator(Indicator):
+    """Officers whose training days in a window reach a threshold.
+
+    Subclasses say which records count (``_records``), who is counted
+    (``_denominator``) and which setting holds the threshold.
+    """
+
+    threshold_setting: str
+
+    def counts(self, *, year, roots):
+        reaching = _days_reach(self._records(year), _threshold(self.threshold_setting))
+        return _officer_counts(self._denominator(year), reaching, roots)
+
+    def members(self, *, year, root):
+        return (
+            self._denominator(year)
+            .in_unit_scope(root)
+            .annotate(figure=_days_total(self._records(year)))
+            .annotate(meets=_as_bool(Q(figure__gte=_threshold(self.threshold_setting))))
+        )
+
+
 @register
-class TrainingDays(Indicator):
+class TrainingDays(TrainingDaysIndicator):
     key = "training_days_12"
+    threshold_setting = "training_days_min"
     label = _("Officers with at least 12 days of training a year")
     seed = "关员参加教育培训每年不少于12天的比例达100%"
 
@@ -139,22 +162,11 @@ class TrainingDays(Indicator):
     def _denominator(self, year: int) -> models.QuerySet:
         return Officer.objects.filter(employed_all_year(year))
 
-    def counts(self, *, year, roots):
-        reaching = _days_reach(self._records(year), _threshold("training_days_min"))
-        return _officer_counts(self._denominator(year), reaching, roots)
-
-    def members(self, *, year, root):
-        return (
-            self._denominator(year)
-            .in_unit_scope(root)
-            .annotate(figure=_days_total(self._records(year)))
-            .annotate(meets=_as_bool(Q(figure__gte=_threshold("training_days_min"))))
-        )
-
 
 @register
-class LeaderFullTimeTraining(Indicator):
+class LeaderFullTimeTraining(TrainingDaysIndicator):
     key = "leader_fulltime_training_5y"
+    threshold_setting = "leader_fulltime_days_min"
     label = _("Division- and bureau-level leaders with 3 months of full-time training in 5 years")
     seed = "处级以上领导干部参加脱产教育培训5年内累计不少于3个月"
 
@@ -171,17 +183,6 @@ class LeaderFullTimeTraining(Indicator):
             rank_level__in=[Officer.RankLevel.DIVISION, Officer.RankLevel.BUREAU],
         )
 
-    def counts(self, *, year, roots):
-        reaching = _days_reach(self._records(year), _threshold("leader_fulltime_days_min"))
-        return _officer_counts(self._denominator(year), reaching, roots)
-
-    def members(self, *, year, root):
-        return (
-            self._denominator(year)
-            .in_unit_scope(root)
-            .annotate(figure=_days_total(self._records(year)))
-            .annotate(meets=_as_bool(Q(figure__gte=_threshold("leader_fulltime_days_min"))))
-        )
 
 
 # --- Reserve cadres ---------------------------------------------------------
