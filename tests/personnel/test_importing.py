@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from personnel.importing import get_resource_class, records_export, records_import
-from personnel.models import ImportLog, Officer, Posting, Unit
+from personnel.models import ImportLog, Officer, Posting
 from tests.personnel.import_support import (  # noqa: F401 (english is an autouse fixture)
     KINDS, MODELS, counts, csv_bytes, english, headers_of, import_rows, last_log, problems,
     snapshot, valid_rows, xlsx_bytes,
