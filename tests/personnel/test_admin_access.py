@@ -223,7 +223,7 @@ def test_it_does_not_name_complaints_on_an_officers_delete_page(client, personas
     response = _delete_page(_login(client, personas["hr@5100"]), "officer", officer.pk)
     # HR may not learn that the officer is the subject of a complaint; the
     # deletion is blocked without saying by what.
-    assert [str(p) for p in response.context["protected"]] == ["records you may not see"]
+    assert [str(p) for p in response.context["protected"]] == ["您无权查看的记录"]  # "records you may not see"
     assert "2009-05-04" not in response.content.decode()
     # Supervision, who may see complaints, would be told (superuser here:
     # supervision holds no write grant on officers).
@@ -235,7 +235,7 @@ def test_it_does_not_name_an_out_of_scope_posting_on_a_units_delete_page(client,
     PostingFactory(officer=world["officer"]["0200"], unit=tree["5101"], position="曾在黄埔的岗位")
     response = _delete_page(_login(client, personas["hr@5100"]), "unit", tree["5101"].pk)
     shown = [str(p) for p in response.context["protected"]]
-    assert "records you may not see" in shown
+    assert "您无权查看的记录" in shown  # "records you may not see"
     assert "曾在黄埔的岗位" not in response.content.decode()
     # What alice may see is still listed: 5101's officer, posting, child unit, political work.
     assert sum("S5101" in p for p in shown) == 1
