@@ -25,7 +25,7 @@ from .models import (
     AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey,
 )
 from .resources import (
-    AccessLoggedResource, ComplaintResource, EnforcementStatResource, InspectionResource, IntegrityAppraisalResource,
+    AccessLoggedResource, CaseResource, ComplaintResource, EnforcementStatResource, InspectionResource, IntegrityAppraisalResource,
     SurveyResource,
 )
 from .services import access_log_record, is_access_logged
@@ -131,18 +131,15 @@ class CaseOfficerInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(SupervisionAdmin):
+    # One row per officer involved: the import writes the cases and their
+    # links (integrity.resources.CaseResource).
+    resource_classes = [CaseResource]
     list_display = ("case_no", "opened_date", "category", "status", "officer_count")
     list_filter = ("category", "status")
     search_fields = ("case_no",)
     date_hierarchy = "opened_date"
     inlines = [CaseOfficerInline]
     readonly_fields = ("source_alerts",)
-
-    def has_import_permission(self, request):
-        # The cases file has one row per officer involved, spanning two
-        # models; the shared importer maps a row to one model (see the
-        # report), so cases are entered here until it can.
-        return False
 
     def _may_read_kind(self, request):
         # An investigator from another unit may hold a share of one case.

@@ -79,6 +79,11 @@ class CaseOfficer(models.Model):
     sanction = models.CharField(_("sanction"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    # For the ``cases`` import, whose rows are these links: a link is
+    # written by supervision of the officer's current unit.
+    scope = Scope(unit="officer__unit", read=SUPERVISION, write=SUPERVISION)
+    objects = OfficerRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("officer involved")
         verbose_name_plural = _("officers involved")

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from personnel.importing import Column, RecordResource, register
 from personnel.importing.widgets import Boolean, Choice, Count, Date, Reference, Text, is_empty
 from personnel.models import Officer, Unit
 
-from .models import AccessLog, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, Survey
+from .models import AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, Survey
 from .services import access_log_record
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -55,18 +58,18 @@ def unit_code():
 class AccessLoggedResource(RecordResource):
     """Logs every export of its kind with the records exported."""
 
-    def __init__(self, acting_user=None, request=None, **kwargs):
-        super().__init__(**kwargs)
-        self.acting_user = acting_user
-        self.request = request
+    def logged(self, queryset):
+        """The model and ids the access log names for an export."""
+        return self._meta.model, queryset.values_list("pk", flat=True)
 
     def export(self, queryset=None, **kwargs):
         if queryset is None:
             queryset = self.get_queryset()
         data = super().export(queryset=queryset, **kwargs)
+        model, ids = self.logged(queryset)
         access_log_record(
-            user=self.acting_user, action=AccessLog.Action.EXPORT, model=self._meta.model,
-            object_ids=queryset.values_list("pk", flat=True), request=self.request, path="export_records",
+            user=self.acting_user, action=AccessLog.Action.EXPORT, model=model,
+            object_ids=ids, request=self.request, path="export_records",
         )
         return data
 
@@ -135,3 +138,154 @@ class SurveyResource(RecordResource):
     class Meta:
         model = Survey
         import_id_fields = ("unit_code", "year")
+
+
+CASE_COLUMNS = ("opened_date", "category", "status")
+_CHUNK = 500
+
+
+@register
+class CaseResource(AccessLoggedResource):
+    """One row per officer involved in a case; the case's own columns repeat
+    on each of its rows. The rows are the ``CaseOfficer`` links; the cases
+    themselves are checked and written first, by ``prepare_parents``."""
+
+    record_kind = "cases"
+    case_no = Column(Reference(Case, "case_no", scoped=False), "案件编号", attribute="case")
+    staff_no = staff_no()
+    opened_date = Column(Date(), "立案日期", attribute="case__opened_date", parent=True, required=True)
+    category = Column(
+        Choice(Case.Category, aliases={"违纪": "discipline", "违法": "violation", "犯罪": "crime"}),
+        "案件类别", "类别", attribute="case__category", parent=True, required=True,
+    )
+    status = Column(
+        Choice(Case.Status, aliases={"立案": "open", "调查中": "investigating", "审结": "concluded", "结案": "closed"}),
+        "案件状态", "状态", attribute="case__status", parent=True, required=True,
+    )
+    sanction = Column(Text(), "处分", required=False)
+
+    class Meta:
+        model = CaseOfficer
+        import_id_fields = ("case_no", "staff_no")
+
+    def export(self, queryset=None, **kwargs):
+        # The admin's case list exports cases: their rows are their links.
+        if queryset is not None and queryset.model is Case:
+            queryset = CaseOfficer.objects.filter(case__in=queryset.values("pk"))
+        if queryset is not None:
+            queryset = queryset.select_related("case", "officer").order_by("case__case_no", "officer__staff_no")
+        return super().export(queryset=queryset, **kwargs)
+
+    def logged(self, queryset):
+        return Case, queryset.order_by().values_list("case_id", flat=True).distinct()
+
+    # ------------------------------------------------------------ import
+    def prepare_parents(self, context, table):
+        groups = self._read_cases(context, table)
+        existing = self._existing(list(groups))
+        editable = set(existing)
+        if not context.everything:
+            editable = set()
+            queryset = Case.objects.editable_by(context.user)
+            pks = [case.pk for case in existing.values()]
+            for start in range(0, len(pks), _CHUNK):
+                editable.update(
+                    queryset.filter(pk__in=pks[start : start + _CHUNK]).values_list("case_no", flat=True)
+                )
+        to_create, to_update = [], []
+        for case_no, rows in groups.items():
+            if not self._agree(context, case_no, rows):
+                context.reported.add(("case_no", case_no))
+                continue
+            case = existing.get(case_no)
+            if case is not None and case_no not in editable:
+                for row, _values in rows:
+                    context.problem(row, context.label("case_no"),
+                                    _("This case is outside your grants; it cannot be changed here."))
+                context.reported.add(("case_no", case_no))
+                continue
+            values = rows[0][1]
+            if case is None:
+                case = Case(case_no=case_no, **values)
+            elif all(getattr(case, name) == value for name, value in values.items()):
+                continue
+            else:
+                for name, value in values.items():
+                    setattr(case, name, value)
+            try:
+                case.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                column_of = {"case_no": "case_no", **{name: name for name in CASE_COLUMNS}}
+                for field_name, messages in error.message_dict.items():
+                    for message in messages:
+                        context.problem(rows[0][0], context.label(column_of.get(field_name, "case_no")), message)
+                context.reported.add(("case_no", case_no))
+                continue
+            (to_create if case.pk is None else to_update).append(case)
+        if to_create:
+            bulk_create_with_history(to_create, Case, batch_size=2000, default_user=context.user)
+        if to_update:
+            bulk_update_with_history(to_update, Case, list(CASE_COLUMNS), batch_size=2000,
+                                     default_user=context.user)
+        context.parents_created += len(to_create)
+        context.parents_updated += len(to_update)
+
+    def _read_cases(self, context, table):
+        """case number -> [(row, {field: value})], from the case's own columns.
+        A cell refused here is reported here; rows without a readable case
+        number are left to the row checks, which report them."""
+        positions = context.positions
+
+        def cell(raw, name):
+            index = positions[name]
+            return raw[index] if index < len(raw) else None
+
+        groups = defaultdict(list)
+        for offset, raw in enumerate(table.rows):
+            row = offset + 2
+            if all(is_empty(value) for value in raw):
+                continue
+            try:
+                case_no = self.column("case_no").widget.clean(cell(raw, "case_no"))
+            except ValueError:
+                continue
+            if case_no is None:
+                continue
+            values = {}
+            for name in CASE_COLUMNS:
+                try:
+                    value = self.column(name).widget.clean(cell(raw, name))
+                except ValueError as error:
+                    context.problem(row, context.label(name), error)
+                    continue
+                if value is None:
+                    context.problem(row, context.label(name), _("A value is required."))
+                    continue
+                values[name] = value
+            groups[case_no].append((row, values))
+        return groups
+
+    def _agree(self, context, case_no, rows) -> bool:
+        """Whether every row of a case gives the case the same values (and
+        every one of them could be read)."""
+        agree = all(len(values) == len(CASE_COLUMNS) for _row, values in rows)
+        for name in CASE_COLUMNS:
+            given = {values[name] for _row, values in rows if name in values}
+            if len(given) > 1:
+                agree = False
+                numbers = ", ".join(str(row) for row, values in rows if name in values)
+                for row, values in rows:
+                    if name in values:
+                        context.problem(row, context.label(name), _(
+                            "Rows %(rows)s of case “%(case)s” give it different values here; "
+                            "a case has one."
+                        ) % {"rows": numbers, "case": case_no})
+        return agree
+
+    @staticmethod
+    def _existing(case_nos) -> dict:
+        found = {}
+        for start in range(0, len(case_nos), _CHUNK):
+            for case in Case.objects.filter(case_no__in=case_nos[start : start + _CHUNK]):
+                found[case.case_no] = case
+        return found

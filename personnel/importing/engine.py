@@ -92,7 +92,7 @@ class References:
     the records themselves when the kind refers to itself (units).
     """
 
-    def __init__(self, model, field, *, user, roles, everything, with_objects):
+    def __init__(self, model, field, *, user, roles, everything, with_objects, scoped=True):
         manager = model._default_manager
         self.objects = None
         if with_objects:
@@ -102,7 +102,7 @@ class References:
             self.by_key = dict(manager.values_list(field, "pk"))
         self.allowed = None
         scope = getattr(model, "scope", None)
-        if not everything and scope is not None:
+        if not everything and scope is not None and scoped:
             in_scope = manager.filter(**{scope.unit_lookup(): units_in_scope(user, roles)})
             self.allowed = set(in_scope.values_list("pk", flat=True))
 
@@ -143,6 +143,12 @@ class Importer:
         self.labels: dict[str, str] = {}  # column -> its header as written
         self._refs: dict[tuple, References] = {}
         self._levels: list[list[Entry]] = []
+        self.positions: dict[str, int] = {}  # column -> its index in the table
+        # (column, code) pairs whose problems prepare_parents reported
+        # already, e.g. a case refused as a whole: its rows are not told again.
+        self.reported: set[tuple[str, str]] = set()
+        self.parents_created = 0
+        self.parents_updated = 0
 
     # ----------------------------------------------------------- helpers
     def problem(self, row, column, message):
@@ -170,6 +176,7 @@ class Importer:
             refs = References(
                 widget.model, widget.field, user=self.user, roles=self.roles,
                 everything=self.everything, with_objects=self.is_self_reference(widget),
+                scoped=widget.scoped,
             )
             if refs.objects is not None:
                 self._link(refs.objects)
@@ -192,6 +199,11 @@ class Importer:
         plan = self._map_headers(table)
         if self.problems:
             return
+        # Before the rows are read: a kind whose rows also carry a parent
+        # record (a case's own columns on every officer row) checks and
+        # writes the parents here, so that the rows refer to them like to
+        # any existing record. Still inside the import's transaction.
+        self.resource.prepare_parents(self, table)
         self._read_rows(table, plan)
         self.progress(_("%(count)s rows read") % {"count": len(self.entries)})
         self._resolve_references()
@@ -226,9 +238,10 @@ class Importer:
                 also = "".join(f", {alias}" for alias in column.aliases)
                 self.problem(1, column.column_name, _("This required column is missing (header: %(names)s).") % {
                     "names": column.column_name + also})
+        self.positions = positions
         plan = []
         for column in self.resource.columns():
-            if column.column_name in positions:
+            if column.column_name in positions and not column.parent:
                 plan.append((column, positions[column.column_name], self._empty_value(column)))
         return plan
 
@@ -296,11 +309,13 @@ class Importer:
                 # settled in _check_reference_scope once keys are known.
 
     def _unknown(self, entry, column, code):
+        entry.failed.add(self.resource.model_field(column).name)
+        if (column.column_name, code) in self.reported:
+            return
         # Unknown and out of scope read the same: the message must not tell
         # a user that a record exists outside their grants.
         self.problem(entry.row, self.label(column.column_name),
                      _("“%(code)s” is unknown or outside your grants.") % {"code": code})
-        entry.failed.add(self.resource.model_field(column).name)
 
     def _match_keys(self):
         attnames = [self.attname(self.resource.column(name)) for name in self.resource.key_columns()]
@@ -486,13 +501,15 @@ class Importer:
                          _("This row and row(s) %(rows)s refer to each other in a loop.") % {"rows": rows})
 
     # ------------------------------------------------------------- write
+    # Parent records written by prepare_parents count as created or updated
+    # like the rows themselves: the counts say what the import changed.
     @property
     def created(self):
-        return sum(1 for e in self.entries if e.is_new and e.instance is not None)
+        return self.parents_created + sum(1 for e in self.entries if e.is_new and e.instance is not None)
 
     @property
     def updated(self):
-        return sum(1 for e in self.entries if not e.is_new and e.changed)
+        return self.parents_updated + sum(1 for e in self.entries if not e.is_new and e.changed)
 
     @property
     def unchanged(self):

@@ -44,10 +44,15 @@ from .widgets import Reference
 
 
 class Column(Field):
-    def __init__(self, widget, *aliases: str, attribute: str | None = None, required: bool | None = None):
+    def __init__(self, widget, *aliases: str, attribute: str | None = None, required: bool | None = None,
+                 parent: bool = False):
         super().__init__(attribute=attribute, widget=widget)
         self.aliases = aliases
         self.required_override = required
+        # A column of the row's parent record (attribute ``parent__field``):
+        # exported through the relation, read on import by the resource's
+        # ``prepare_parents`` rather than set on the row's model.
+        self.parent = parent
 
     @property
     def is_reference(self) -> bool:
@@ -90,6 +95,13 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
         use_bulk = True
         batch_size = 2000
         skip_html_diff = True
+
+    def __init__(self, acting_user=None, request=None, **kwargs):
+        super().__init__(**kwargs)
+        # Who an export runs for (None: full access), for kinds that log
+        # their exports; see integrity.resources.AccessLoggedResource.
+        self.acting_user = acting_user
+        self.request = request
 
     # --- the columns
     @classmethod
@@ -136,6 +148,13 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
         return cls.key_columns()[0]
 
     # --- hooks for kinds with rules across rows
+    def prepare_parents(self, context, table) -> None:
+        """Runs once, in the import's transaction, after the headers are
+        mapped and before the rows are read: checks the table's parent
+        records and creates or updates them, reporting problems through
+        ``context.problem(row, column, message)``. Anything written is
+        rolled back with the rest if any problem is found."""
+
     def check_rows(self, context, entries) -> list:
         """Problems that only show across rows (e.g. a second hq); ``entries``
         are the checked rows about to be written."""

@@ -123,7 +123,7 @@ def records_export(*, kind, acting_user=None, unit=None) -> tablib.Dataset:
     """Every record of ``kind`` the user may see (all with ``None``), within
     the scope of ``unit`` if given, with the canonical headers and values
     that re-import unchanged."""
-    resource = get_resource_class(kind)()
+    resource = get_resource_class(kind)(acting_user=acting_user)
     manager = resource._meta.model._default_manager
     queryset = manager.all() if acting_user is None else manager.visible_to(acting_user)
     if unit is not None:
