@@ -213,7 +213,7 @@ class SurveyAdmin(SupervisionAdmin):
 
 
 @admin.register(RiskAlert)
-class RiskAlertAdmin(SupervisionAdmin):
+class RiskAlertAdmin(ReadOnlyAdmin, SupervisionAdmin):
     """Read-only here: alerts change only through the alert desk's actions,
     which keep the lifecycle and the concurrency check."""
 
@@ -221,15 +221,6 @@ class RiskAlertAdmin(SupervisionAdmin):
     list_filter = ("rule", "status", "disposition")
     search_fields = ("officer__staff_no", "officer__name", "unit__code", "unit__name")
     list_select_related = ("officer", "unit")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("subject"))
     def subject_label(self, obj):
