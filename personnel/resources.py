@@ -18,6 +18,8 @@ def unit_code():
 @register
 class UnitResource(RecordResource):
     record_kind = "units"
+    # A parent may be defined further down the file; one hq across the file.
+    whole_file = True
     code = Column(Text(), "编码")
     name = Column(Text(), "名称")
     kind = Column(Choice(Unit.Kind), "类型")

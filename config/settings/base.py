@@ -143,6 +143,19 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 # Uploaded personnel spreadsheets are sensitive: keep them in the cache
 # between preview and confirm and delete them after, never in a temp folder.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# Uploads stay in memory, never in a temporary folder; past the import file
+# limit the rest of an upload is counted, not kept (docs/importing.md).
+FILE_UPLOAD_HANDLERS = ["personnel.importing.uploads.BoundedMemoryUploadHandler"]
+
+# --- Bounds of an import file (docs/importing.md), checked before the rows
+# are read: the file's size, its data rows, one cell's characters, and for
+# an .xlsx workbook the uncompressed size of its parts (a zip bomb) and the
+# columns its sheet declares.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", 200 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 1_048_576))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", 4000))
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", 200))
 
 
 CACHES = {

@@ -6,9 +6,11 @@ overrides keep its forms, templates and export but send both steps through
 scope, every problem as ``row N, column C: message``, all or nothing,
 history with the user, and an ImportLog row for the preview and the import.
 
-The uploaded file waits between preview and confirm in the cache (never in
-a temporary folder), tied to the user who uploaded it and removed on
-confirm; an abandoned preview expires after an hour.
+The uploaded file arrives in memory (``uploads.BoundedMemoryUploadHandler``)
+and waits between preview and confirm in the cache (never in a temporary
+folder), tied to the user who uploaded it and removed on confirm; an
+abandoned preview expires after an hour. Both steps go through the
+service, so the file's bounds (``files.Limits``) apply to both.
 """
 from __future__ import annotations
 
@@ -81,16 +83,17 @@ class RecordImportMixin:
         extra = {}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
-            data = b"".join(upload.chunks())
+            # The service bounds the file (its size first, before reading).
             outcome = records_import(
-                kind=self._record_kind(request), dataset_or_file=data, file_name=upload.name,
+                kind=self._record_kind(request), dataset_or_file=upload, file_name=upload.name,
                 acting_user=request.user, dry_run=True,
             )
             extra["outcome"] = outcome
             if outcome.succeeded:
+                upload.seek(0)
                 storage = self._storage()
                 storage.save({"user": request.user.pk, "kind": self._record_kind(request),
-                              "name": upload.name, "data": data})
+                              "name": upload.name, "data": upload.read()})
                 extra["confirm_form"] = self.confirm_form_class(initial={
                     "import_file_name": storage.name,
                     "original_file_name": upload.name,

@@ -1,8 +1,13 @@
 """The import rules, implemented once for every record kind.
 
 ``Importer.check`` reads a table row by row and collects every problem as
-(row, column, message); ``Importer.write`` then writes all rows in bulk with
-their history. The service (``services.records_import``) wraps both in one
+(row, column, message); ``Importer.write`` writes the checked rows in bulk
+with their history. The rows stream through in batches of ``STREAM_ROWS``:
+each batch is checked, then written (while no problem has been found) and
+let go, so memory holds one batch and the keys seen so far, never the whole
+file. A kind whose rows may refer to rows anywhere in the file (units: a
+parent further down) declares ``whole_file`` and is checked as one batch.
+The service (``services.records_import``) runs every batch in one
 transaction and rolls back on any problem, so an import is all or nothing.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1 and the
@@ -43,10 +48,11 @@ from .widgets import is_empty
 
 CHUNK = 500
 BATCH_SIZE = 2000
+STREAM_ROWS = 10_000
 _REQUIRED = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     row: int
     column: str
@@ -139,7 +145,14 @@ class Importer:
         self.roles = self.model.scope.write
         self.progress = progress or (lambda message: None)
         self.problems: list[Problem] = []
-        self.entries: list[Entry] = []
+        self.entries: list[Entry] = []  # the batch being checked and written
+        self.rows = 0  # data rows read so far
+        self.rows_created = self.rows_updated = self.unchanged = 0
+        self._checked = 0
+        # key -> the row that first gave it; key -> every row giving it, for
+        # the keys given more than once.
+        self._seen: dict[tuple, int] = {}
+        self._duplicates: dict[tuple, list[int]] = {}
         self.labels: dict[str, str] = {}  # column -> its header as written
         self._refs: dict[tuple, References] = {}
         self._levels: list[list[Entry]] = []
@@ -153,6 +166,12 @@ class Importer:
     # ----------------------------------------------------------- helpers
     def problem(self, row, column, message):
         self.problems.append(Problem(row, column, str(message)))
+
+    @property
+    def failed(self) -> bool:
+        """Whether a problem is known already; duplicate keys are reported
+        once the whole file is read (a key may recur in any later batch)."""
+        return bool(self.problems or self._duplicates)
 
     def label(self, column_name) -> str:
         return self.labels.get(column_name, column_name)
@@ -195,7 +214,9 @@ class Importer:
                         field.set_cached_value(obj, target)
 
     # ------------------------------------------------------------ checks
-    def check(self, table) -> None:
+    def check(self, table, after_batch=None) -> None:
+        """Checks every row of ``table``, one batch at a time; after each
+        batch ``after_batch()`` (if given) may write it."""
         plan = self._map_headers(table)
         if self.problems:
             return
@@ -204,8 +225,18 @@ class Importer:
         # writes the parents here, so that the rows refer to them like to
         # any existing record. Still inside the import's transaction.
         self.resource.prepare_parents(self, table)
-        self._read_rows(table, plan)
-        self.progress(_("%(count)s rows read") % {"count": len(self.entries)})
+        size = None if self.resource.whole_file else STREAM_ROWS
+        for batch in self._read_rows(table, plan, size):
+            self.entries = batch
+            self.progress(_("%(count)s rows read") % {"count": self.rows})
+            self._check_batch()
+            if after_batch is not None:
+                after_batch()
+        self._report_duplicates()
+        self.problems.sort(key=lambda p: p.row)
+
+    def _check_batch(self):
+        self._levels = []
         self._resolve_references()
         self._match_keys()
         self._check_reference_scope()
@@ -213,7 +244,13 @@ class Importer:
         self._validate()
         self._order_creation()
         self.problems.extend(self.resource.check_rows(self, [e for e in self.entries if e.changed]))
-        self.problems.sort(key=lambda p: p.row)
+        for entry in self.entries:
+            if entry.is_new:
+                self.rows_created += entry.instance is not None
+            elif entry.changed:
+                self.rows_updated += 1
+            else:
+                self.unchanged += 1
 
     def _map_headers(self, table):
         names = self.resource.header_names()
@@ -256,10 +293,12 @@ class Importer:
             return ""
         return _REQUIRED
 
-    def _read_rows(self, table, plan):
+    def _read_rows(self, table, plan, size):
+        """The rows as entries, in batches of ``size`` (None: all at once)."""
         width = len(table.headers)
         steps = [(c, position, empty, c.column_name, self.resource.model_field(c), c.widget.clean)
                  for c, position, empty in plan]
+        batch, batches = [], 0
         for offset, raw in enumerate(table.rows):
             row = offset + 2
             if all(is_empty(cell) for cell in raw):
@@ -286,9 +325,13 @@ class Importer:
                     codes[name] = value
                     continue
                 values[field.attname] = value
-            self.entries.append(Entry(row, values, codes, failed))
-            if len(self.entries) % 20000 == 0:
-                self.progress(_("%(count)s rows read") % {"count": len(self.entries)})
+            batch.append(Entry(row, values, codes, failed))
+            self.rows += 1
+            if size is not None and len(batch) >= size:
+                yield batch
+                batch, batches = [], batches + 1
+        if batch or not batches:
+            yield batch
 
     def _resolve_references(self):
         for column in self.resource.columns():
@@ -319,22 +362,31 @@ class Importer:
 
     def _match_keys(self):
         attnames = [self.attname(self.resource.column(name)) for name in self.resource.key_columns()]
-        groups = defaultdict(list)
+        # A key first given in an earlier batch is a duplicate whose first
+        # row may be written already: it is not looked up (the import fails
+        # on the duplicate anyway), so that it reads as the file wrote it.
+        batch_start = self.entries[0].row if self.entries else 0
+        keys = {}
         for entry in self.entries:
             if all(a in entry.values for a in attnames):
-                entry.key = tuple(entry.values[a] for a in attnames)
-                groups[entry.key].append(entry)
-        for group in groups.values():
-            if len(group) > 1:
-                rows = ", ".join(str(e.row) for e in group)
-                for entry in group:
-                    self.problem(entry.row, self.key_label(),
-                                 _("The same record appears in rows %(rows)s; list each record once.") % {"rows": rows})
-        existing = self._load_existing(list(groups), attnames)
+                entry.key = key = tuple(entry.values[a] for a in attnames)
+                first = self._seen.setdefault(key, entry.row)
+                if first != entry.row:
+                    self._duplicates.setdefault(key, [first]).append(entry.row)
+                if first >= batch_start:
+                    keys[key] = None
+        existing = self._load_existing(list(keys), attnames)
         for entry in self.entries:
             if entry.key is not None:
                 entry.existing = existing.get(entry.key)
         self._refuse_out_of_scope([e for e in self.entries if e.existing is not None])
+
+    def _report_duplicates(self):
+        for rows in self._duplicates.values():
+            listed = ", ".join(str(row) for row in rows)
+            for row in rows:
+                self.problem(row, self.key_label(),
+                             _("The same record appears in rows %(rows)s; list each record once.") % {"rows": listed})
 
     def _load_existing(self, keys, attnames) -> dict:
         if not keys:
@@ -454,7 +506,6 @@ class Importer:
 
     def _validate(self):
         relations = {f.name for f in self.model._meta.concrete_fields if f.is_relation}
-        checked = 0
         for entry in self.entries:
             if not entry.changed:
                 continue
@@ -474,9 +525,9 @@ class Importer:
                         column = self.label(self.resource.column_for_field(field_name))
                     for message in messages:
                         self.problem(entry.row, column, message)
-            checked += 1
-            if checked % 20000 == 0:
-                self.progress(_("%(count)s rows checked") % {"count": checked})
+            self._checked += 1
+            if self._checked % 20000 == 0:
+                self.progress(_("%(count)s rows checked") % {"count": self._checked})
 
     def _order_creation(self):
         """Rows that refer to rows further down the file are written after
@@ -505,15 +556,11 @@ class Importer:
     # like the rows themselves: the counts say what the import changed.
     @property
     def created(self):
-        return self.parents_created + sum(1 for e in self.entries if e.is_new and e.instance is not None)
+        return self.parents_created + self.rows_created
 
     @property
     def updated(self):
-        return self.parents_updated + sum(1 for e in self.entries if not e.is_new and e.changed)
-
-    @property
-    def unchanged(self):
-        return sum(1 for e in self.entries if not e.is_new and not e.changed)
+        return self.parents_updated + self.rows_updated
 
     def _settle_pending(self, entry):
         for name, target in entry.pending.items():
@@ -522,6 +569,7 @@ class Importer:
             field.set_cached_value(entry.instance, target.instance)
 
     def write(self) -> None:
+        """Writes the batch just checked."""
         for level in self._levels:
             for entry in level:
                 self._settle_pending(entry)
@@ -540,4 +588,7 @@ class Importer:
                 [e.instance for e in changed], self.model, fields, batch_size=BATCH_SIZE, default_user=self.user
             )
             self.progress(_("%(count)s records updated") % {"count": len(changed)})
+
+    def finish(self) -> None:
+        """Runs once every batch is written."""
         self.resource.after_write(self)

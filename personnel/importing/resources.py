@@ -85,6 +85,11 @@ def normalise_header(value) -> str:
 class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
     #: the record kind's name in shared/spec/data-formats.md and on the command line
     record_kind: ClassVar[str] = ""
+    #: checked as one batch: rows may refer to rows anywhere in the file, or
+    #: ``check_rows`` needs every row at once. Otherwise the rows stream
+    #: through in batches (personnel.importing.engine), and ``check_rows``
+    #: sees one batch at a time.
+    whole_file: ClassVar[bool] = False
 
     class Meta:
         # Documented for readers who know import-export; the importer in
@@ -157,11 +162,11 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
 
     def check_rows(self, context, entries) -> list:
         """Problems that only show across rows (e.g. a second hq); ``entries``
-        are the checked rows about to be written."""
+        are the checked rows of the batch about to be written."""
         return []
 
     def after_write(self, context) -> None:
-        """Runs in the import's transaction after the rows are written."""
+        """Runs in the import's transaction after every row is written."""
 
     # --- export
     def get_queryset(self):

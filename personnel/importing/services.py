@@ -67,32 +67,39 @@ def records_import(*, kind, dataset_or_file, file_name, acting_user, dry_run=Fal
     outcome = ImportOutcome(kind=kind, file_name=name, dry_run=dry_run)
     try:
         table = read_table(dataset_or_file, name)
+        _run(resource_class(), table, acting_user, dry_run, outcome, progress)
     except FileUnreadable as error:
-        outcome.problems.append(Problem(1, "-", str(error)))
-    else:
-        try:
-            _run(resource_class(), table, acting_user, dry_run, outcome, progress)
-        except Exception as error:
-            outcome.problems.append(Problem(1, "-", _("The import stopped on an unexpected error: %(error)s") % {"error": error}))
-            _log(outcome, acting_user)
-            raise
+        # Before the rows or while they stream (a limit reached): whatever
+        # was written is rolled back with the import's transaction.
+        outcome.rows = outcome.created = outcome.updated = outcome.unchanged = 0
+        outcome.problems = [Problem(error.row, error.column, str(error))]
+    except Exception as error:
+        outcome.problems.append(Problem(1, "-", _("The import stopped on an unexpected error: %(error)s") % {"error": error}))
+        _log(outcome, acting_user)
+        raise
     outcome.log = _log(outcome, acting_user)
     return outcome
 
 
 def _run(resource, table, acting_user, dry_run, outcome, progress):
     importer = Importer(resource, acting_user, progress)
+
+    def write(step):
+        # A batch is written while no problem has been found. A savepoint,
+        # so that a write the database refuses (the constraints are the
+        # backstop) leaves a usable transaction.
+        if importer.failed:
+            return
+        try:
+            with transaction.atomic():
+                step()
+        except DatabaseError as error:
+            importer.problem(1, "-", _("The database refused the rows: %(error)s") % {"error": error})
+
     with transaction.atomic():
-        importer.check(table)
-        if not importer.problems:
-            try:
-                # A savepoint, so that a write the database refuses (the
-                # constraints are the backstop) leaves a usable transaction.
-                with transaction.atomic():
-                    importer.write()
-            except DatabaseError as error:
-                importer.problem(1, "-", _("The database refused the rows: %(error)s") % {"error": error})
-        outcome.rows = len(importer.entries)
+        importer.check(table, after_batch=lambda: write(importer.write))
+        write(importer.finish)
+        outcome.rows = importer.rows
         outcome.problems = importer.problems
         if not importer.problems:
             outcome.created, outcome.updated, outcome.unchanged = importer.created, importer.updated, importer.unchanged
