@@ -43,6 +43,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from personnel.scoping import _is_everything, units_in_scope
 
+from .files import column_letter
 from .resources import normalise_header
 from .widgets import is_empty
 
@@ -67,15 +68,6 @@ class Problem:
         return _("row %(row)s, column %(column)s: %(message)s") % {
             "row": self.row, "column": self.column, "message": self.message,
         }
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _one_of(attname, values) -> Q:

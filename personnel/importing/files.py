@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator
 import openpyxl
 import tablib
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -83,8 +84,6 @@ def extension_of(file_name: str) -> str:
     return os.path.splitext(str(file_name or ""))[1].lower()
 
 
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
 
 
 # ------------------------------------------------------------- the source
@@ -170,6 +169,7 @@ def _bounded(rows: Iterator, limits: Limits) -> Iterator:
 
 
 def _checked(rows: Iterator, limits: Limits) -> Iterator:
+    headers = ()
     for number, row in enumerate(rows, start=1):
         if number > limits.rows + 1:
             raise FileUnreadable(_(
@@ -183,11 +183,20 @@ def _checked(rows: Iterator, limits: Limits) -> Iterator:
             if isinstance(cell, str) and len(cell) > limits.cell_chars:
                 raise FileUnreadable(_(
                     "This cell holds %(count)s characters; a cell may hold at most %(limit)s."
-                ) % {"count": len(cell), "limit": limits.cell_chars}, row=number, column=_letter(index))
+                ) % {"count": len(cell), "limit": limits.cell_chars}, row=number, column=_column(headers, index))
+        if number == 1:
+            headers = row
         yield row
 
 
-def _letter(index: int) -> str:
+def _column(headers, index: int) -> str:
+    """A column as the importer names it: its header, or its letter."""
+    header = headers[index] if index < len(headers) else None
+    text = "" if header is None else str(header).replace("\ufeff", "").strip()
+    return text or column_letter(index)
+
+
+def column_letter(index: int) -> str:
     letters = ""
     index += 1
     while index:
@@ -234,9 +243,9 @@ def _check_zip(source: _Source, limits: Limits) -> None:
         raise FileUnreadable(_("The file is not a readable .xlsx workbook.")) from None
     if total > limits.xlsx_uncompressed_bytes:
         raise FileUnreadable(_(
-            "The workbook would unpack to %(size)s MB; at most %(limit)s MB are accepted. "
+            "The workbook would unpack to %(size)s; at most %(limit)s are accepted. "
             "Save it as a smaller workbook or as CSV."
-        ) % {"size": megabytes(total), "limit": megabytes(limits.xlsx_uncompressed_bytes)})
+        ) % {"size": filesizeformat(total), "limit": filesizeformat(limits.xlsx_uncompressed_bytes)})
 
 
 def _xlsx_rows(source: _Source, limits: Limits) -> Iterator[tuple]:
@@ -322,8 +331,8 @@ def read_table(source, file_name: str, limits: Limits | None = None) -> Table:
     size = source.size()
     if size > limits.file_bytes:
         raise FileUnreadable(_(
-            "The file is %(size)s MB; at most %(limit)s MB are accepted. Split it into smaller files."
-        ) % {"size": megabytes(size), "limit": megabytes(limits.file_bytes)})
+            "The file is %(size)s; at most %(limit)s are accepted. Split it into smaller files."
+        ) % {"size": filesizeformat(size), "limit": filesizeformat(limits.file_bytes)})
     if extension == ".csv":
         return _table(lambda: _csv_rows(source), limits, _("The file is empty; a header row is expected."))
     _check_zip(source, limits)
