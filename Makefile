@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data messages bench bench-import bench-pdf bench-indicators clean
+.PHONY: install test demo demo-data messages bench bench-import bench-import-memory bench-pdf bench-indicators clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -42,6 +42,13 @@ bench: install
 # runs it in a fresh PostgreSQL database instead.
 bench-import: install
 	$(PY) bench/import_officers.py $(BENCH_ARGS)
+
+# Peak memory of importing 1,000,000 training records (.csv and .xlsx), each
+# in a fresh process, against a process that only reads the rows, in a
+# throwaway SQLite file. Target: < 600 MB. Takes a while (minutes); e.g.
+# `make bench-import-memory BENCH_ARGS="--xlsx-rows 100000"` for a shorter run.
+bench-import-memory: install
+	$(PY) bench/import_memory.py $(BENCH_ARGS)
 
 # Time one appraisal dossier (target <= 0.3 s) and a 200-dossier batch.
 bench-pdf: install

@@ -8,9 +8,11 @@ import zipfile
 
 import openpyxl
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from personnel.importing import engine, files, records_import
 from personnel.importing.admin import UploadCacheStorage
@@ -18,6 +20,7 @@ from tests.personnel.import_support import (  # noqa: F401 (english is an autous
     csv_bytes, english, headers_of, last_log, problems, snapshot, valid_rows, xlsx_bytes,
 )
 from training.models import TrainingRecord
+from training.resources import TrainingRecordResource
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["staff_no", "course", "start_date", "end_date", "days", "mode"]
@@ -278,3 +281,22 @@ def test_it_keeps_an_admin_upload_in_memory_not_in_a_temp_folder(client, alice, 
     assert list(tmp_path.iterdir()) == []
     saved = UploadCacheStorage(name=preview.context["confirm_form"].initial["import_file_name"]).read()
     assert (saved["name"], saved["data"]) == ("t.csv", data)
+
+
+@override_settings(IMPORT_MAX_ROWS=1)
+def test_it_bounds_a_dataset_handed_to_the_resource(alice, officers):
+    dataset = tablib.Dataset(*training_rows(officers, 2), headers=HEADERS)
+
+    result = TrainingRecordResource().import_data(dataset, user=alice, file_name="t.xlsx")
+
+    assert [(row.number, row.error.message_dict) for row in result.invalid_rows] == [
+        (1, {"-": ["The file has more than 1 data rows; split it into smaller files."]})]
+    assert TrainingRecord.objects.count() == 0
+
+
+@override_settings(IMPORT_MAX_ROWS=2)
+def test_it_tells_the_limit_in_chinese(alice, officers):
+    with translation.override("zh-hans"):
+        outcome = run(alice, csv_bytes(HEADERS, training_rows(officers, 3)))
+
+    assert problems(outcome) == [(1, "-", "文件的数据行超过 2 行；请拆分为较小的文件。")]
