@@ -179,7 +179,8 @@ def main():
               + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p, _n in files), file=sys.stderr)
         connection.close()
 
-        print(f"database   sqlite, {OFFICERS} officers, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"database   sqlite, {OFFICERS} officers, "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         met = True
         for path, rows in files:
             empty_training()

@@ -21,6 +21,7 @@ import csv
 import io
 import itertools
 import os
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 EXTENSIONS = (".csv", ".xlsx")
+# A workbook has a few dozen parts; a zip of millions of empty parts would
+# take gigabytes just to list. Counted from the zip's end record first.
+MAX_XLSX_PARTS = 1000
+_END_OF_ZIP = b"PK\x05\x06"
+_END_OF_ZIP_SIZE = 22
 
 
 class FileUnreadable(Exception):
@@ -237,15 +243,34 @@ def _check_zip(source: _Source, limits: Limits) -> None:
     reader never inflates a part past its declared size, so a part that
     lies about its size cannot grow beyond it either."""
     try:
-        with source.open() as binary, zipfile.ZipFile(binary) as archive:
-            total = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        with source.open() as binary:
+            parts = _zip_parts(binary)
+            if parts > MAX_XLSX_PARTS:
+                raise FileUnreadable(_(
+                    "The workbook has %(count)s parts; a workbook may have at most %(limit)s."
+                ) % {"count": parts, "limit": MAX_XLSX_PARTS})
+            with zipfile.ZipFile(binary) as archive:
+                total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
         raise FileUnreadable(_("The file is not a readable .xlsx workbook.")) from None
     if total > limits.xlsx_uncompressed_bytes:
         raise FileUnreadable(_(
             "The workbook would unpack to %(size)s; at most %(limit)s are accepted. "
             "Save it as a smaller workbook or as CSV."
         ) % {"size": filesizeformat(total), "limit": filesizeformat(limits.xlsx_uncompressed_bytes)})
+
+
+def _zip_parts(binary) -> int:
+    """How many parts the zip's end record declares (0 when there is none:
+    then the zip reader reports the file as unreadable)."""
+    size = binary.seek(0, io.SEEK_END)
+    tail = min(size, _END_OF_ZIP_SIZE + 0xFFFF)  # the record, then a comment of up to 64 KB
+    binary.seek(size - tail)
+    data = binary.read(tail)
+    at = data.rfind(_END_OF_ZIP)
+    if at < 0 or len(data) - at < _END_OF_ZIP_SIZE:
+        return 0
+    return struct.unpack_from("<H", data, at + 10)[0]
 
 
 def _xlsx_rows(source: _Source, limits: Limits) -> Iterator[tuple]:

@@ -74,7 +74,8 @@ def records_import(*, kind, dataset_or_file, file_name, acting_user, dry_run=Fal
         outcome.rows = outcome.created = outcome.updated = outcome.unchanged = 0
         outcome.problems = [Problem(error.row, error.column, str(error))]
     except Exception as error:
-        outcome.problems.append(Problem(1, "-", _("The import stopped on an unexpected error: %(error)s") % {"error": error}))
+        message = _("The import stopped on an unexpected error: %(error)s") % {"error": error}
+        outcome.problems.append(Problem(1, "-", message))
         _log(outcome, acting_user)
         raise
     outcome.log = _log(outcome, acting_user)

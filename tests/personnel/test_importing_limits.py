@@ -193,8 +193,20 @@ def test_it_refuses_a_sheet_declared_larger_than_the_limit_at_the_default_limits
     outcome = run(alice, data, name="t.xlsx")
 
     assert [p[:2] for p in problems(outcome)] == [(1, "-")]
-    assert outcome.problems[0].message.startswith("The workbook would unpack to 4.0\xa0GB; at most 1.0\xa0GB are accepted.")
+    assert outcome.problems[0].message.startswith(
+        "The workbook would unpack to 4.0\xa0GB; at most 1.0\xa0GB are accepted.")
     assert TrainingRecord.objects.count() == 0
+
+
+def test_it_refuses_a_zip_of_too_many_parts_before_listing_them(alice, officers):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as many:
+        for n in range(1001):
+            many.writestr(f"xl/part{n}.xml", b"")
+
+    outcome = run(alice, out.getvalue(), name="t.xlsx")
+
+    assert problems(outcome) == [(1, "-", "The workbook has 1001 parts; a workbook may have at most 1000.")]
 
 
 @override_settings(IMPORT_MAX_ROWS=2)
@@ -202,7 +214,8 @@ def test_it_refuses_a_worksheet_that_declares_too_many_rows(alice, officers):
     # openpyxl writes the sheet's dimension (A1:F4); it is read before the rows.
     outcome = run(alice, xlsx_bytes(HEADERS, training_rows(officers, 3)), name="t.xlsx")
 
-    assert problems(outcome) == [(1, "-", "The worksheet declares 4 rows; an import file may have at most 2 data rows.")]
+    assert problems(outcome) == [
+        (1, "-", "The worksheet declares 4 rows; an import file may have at most 2 data rows.")]
     assert TrainingRecord.objects.count() == 0
 
 
