@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import importlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
-from integrity.access_chain import GENESIS, row_hash
+from integrity.access_chain import GENESIS, chain_verify, log_rows, row_hash
 from integrity.models import AccessLog, Case
 from integrity.services import access_log_record
 
@@ -99,6 +100,32 @@ def test_it_verifies_an_intact_chain_and_names_its_last_hash(bob):
 
 def test_it_verifies_an_empty_log():
     assert _verify().endswith("access log intact: 0 rows, last hash " + GENESIS + "\n")
+
+
+def test_it_reports_progress_while_it_walks(bob):
+    rows = _three_reads(bob) + _three_reads(bob)
+    seen = []
+    count, head, broken = chain_verify(log_rows(AccessLog), progress=lambda n, pk: seen.append((n, pk)), every=2)
+    assert (count, head, broken) == (6, rows[-1].row_hash, None)
+    assert seen == [(2, rows[1].pk), (4, rows[3].pk), (6, rows[5].pk)]
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain():
+    def write(n):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    access_log_record(user=None, action=AccessLog.Action.VIEW, model=Case, object_ids=[n, i],
+                                      path="thread")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    assert AccessLog.objects.count() == 40
+    assert chain_verify(log_rows(AccessLog))[0::2] == (40, None)
 
 
 def test_it_finds_a_row_edited_behind_the_systems_back(bob):
