@@ -1,9 +1,9 @@
 """Admin of the supervision records.
 
 Need-to-know kinds (``access_logged`` on the model) write an access-log row
-for every list page, change page, history page and export they show, in
-the request's transaction (ATOMIC_REQUESTS is off, so each view wraps its
-own).
+for every list page, change page, history page, delete-confirmation page,
+export and autocomplete answer they show, in the request's transaction
+(ATOMIC_REQUESTS is off, so each view wraps its own).
 """
 from __future__ import annotations
 
