@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from integrity.admin import AccessLoggedAutocompleteView
+
 
 def admin_login(request):
     # One login page for the whole system.
@@ -11,6 +13,12 @@ def admin_login(request):
 
 urlpatterns = [
     path("admin/login/", admin_login),
+    # The admin's own autocomplete, plus the access log for need-to-know kinds.
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(AccessLoggedAutocompleteView.as_view(admin_site=admin.site)),
+        name="autocomplete",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,14 +1,15 @@
 """Admin of the supervision records.
 
 Need-to-know kinds (``access_logged`` on the model) write an access-log row
-for every list page, change page, history page and export they show, in
-the request's transaction (ATOMIC_REQUESTS is off, so each view wraps its
-own).
+for every list page, change page, history page, delete-confirmation page,
+export and autocomplete answer they show, in the request's transaction
+(ATOMIC_REQUESTS is off, so each view wraps its own).
 """
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -71,6 +72,11 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return self._object_view(super().change_view, request, object_id, form_url, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        # The confirmation page shows the record; the delete itself (a
+        # redirect) is in the record's history.
+        return self._object_view(super().delete_view, request, object_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         # ScopedAdmin.history_view already answers 404 for a record outside
         # the grants (and for an id that is not a number at all).
@@ -91,6 +97,27 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
             if not logs_itself:
                 self._log(request, AccessLog.Action.EXPORT, queryset.values_list("pk", flat=True))
             return data
+
+
+class AccessLoggedAutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete (served at its usual URL, config/urls.py):
+    the records it offers of a need-to-know kind (a case picked on an
+    alert, say) are a read like a list page, so they are logged; an answer
+    offering nothing shows no record and is not."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.shown = [obj.pk for obj in context["object_list"]]
+        return context
+
+    def get(self, request, *args, **kwargs):
+        with transaction.atomic():
+            response = super().get(request, *args, **kwargs)
+            model = self.model_admin.model
+            if is_access_logged(model) and self.shown:
+                access_log_record(user=request.user, action=AccessLog.Action.LIST, model=model,
+                                  object_ids=self.shown, request=request)
+            return response
 
 
 class CaseOfficerInlineFormSet(forms.BaseInlineFormSet):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -367,9 +368,13 @@ class AccessLog(models.Model):
     """Who looked at which need-to-know records, when and from where.
 
     Append-only: the admin offers no change or delete, and database triggers
-    (migration 0002) refuse UPDATE and DELETE on the table whatever the
-    client. Users are PROTECTed so that deleting an account cannot erase or
-    rewrite its trail; deactivate accounts instead.
+    (migration 0004) refuse UPDATE, DELETE, REPLACE and TRUNCATE on the table
+    whatever the client. Tamper-evident: each row stores the hash of its
+    content and of the row before it (``integrity.access_chain``), so an edit
+    made behind the triggers' back is found by ``manage.py verify_access_log``.
+    Rows are written only through ``integrity.services.access_log_record``.
+    Users are PROTECTed so that deleting an account cannot erase or rewrite
+    its trail; deactivate accounts instead.
     """
 
     class Action(models.TextChoices):
@@ -383,13 +388,18 @@ class AccessLog(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     username = models.CharField(_("user name"), max_length=150, blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set by the writer before the row's hash is computed (not auto_now_add,
+    # which would change it after).
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     record_kind = models.CharField(_("record kind"), max_length=60)
     object_ids = models.TextField(_("records"), blank=True, help_text=_("Ids of the records shown, comma-separated."))
     record_count = models.PositiveIntegerField(_("number of records"), default=0)
     path = models.CharField(_("page or command"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    # Unique: two rows after the same predecessor would fork the chain.
+    prev_hash = models.CharField(_("previous row's hash"), max_length=64, unique=True, editable=False)
+    row_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("access log entry")

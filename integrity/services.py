@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access_chain import chain_append
 from .models import AccessLog, Case, CaseOfficer, RiskAlert
 
 
@@ -31,10 +32,12 @@ def access_log_record(
 
     Called inside the request's transaction where there is one, so a read
     that fails half-way is not logged and a log that cannot be written
-    fails the read.
+    fails the read. The row is chained to the one before it
+    (``integrity.access_chain``); writers queue for the chain's end until
+    the transaction commits.
     """
     ids = [str(pk) for pk in object_ids]
-    return AccessLog.objects.create(
+    return chain_append(AccessLog(
         user=user if (user is not None and user.is_authenticated) else None,
         username=getattr(user, "username", "") or "",
         action=action,
@@ -43,7 +46,7 @@ def access_log_record(
         record_count=len(ids),
         path=(request.get_full_path() if request is not None else path)[:500],
         ip_address=_client_address(request),
-    )
+    ))
 
 
 def is_access_logged(model) -> bool:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .importing.formats import EXPORT_FORMATS
 from .scoping import has_grant, shared_kinds
 
 
@@ -51,6 +52,8 @@ def _is_autocomplete(request) -> bool:
 
 
 class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    # The formats of data-formats.md, which neutralise formulas on export.
+    export_formats = EXPORT_FORMATS
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) less on national lists
 

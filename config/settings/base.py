@@ -137,7 +137,10 @@ if not DEBUG:
 # never implied by being staff. The admin checks grants on units on top.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it strips a leading "=", which breaks the export -> import round trip
+# and leaves + - @ tab CR alone. The project's formats and text widgets
+# escape the OWASP way instead (personnel/importing/formats.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 # Uploaded personnel spreadsheets are sensitive: keep them in the cache

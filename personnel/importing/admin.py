@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import CacheStorage
 
+from .formats import EXPORT_FORMATS
 from .services import records_import
 
 SHOWN_PROBLEMS = 1000
@@ -47,7 +48,7 @@ class RecordImportMixin:
 
     @property
     def export_formats(self):
-        return [CSV, XLSX]
+        return EXPORT_FORMATS
 
     def _record_kind(self, request) -> str:
         return self.get_import_resource_classes(request)[0].record_kind

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from .formats import formula_escape, formula_unescape
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+")
 _BOOLEANS = {
@@ -32,7 +34,11 @@ def is_empty(value) -> bool:
 
 class Text(widgets.Widget):
     """Free text; surrounding whitespace is dropped. Numbers typed into an
-    .xlsx cell (a staff number 1001) are read as their text ("1001")."""
+    .xlsx cell (a staff number 1001) are read as their text ("1001").
+
+    Text that a spreadsheet would run as a formula is exported with a
+    leading quote, and one leading quote is removed on import
+    (``personnel.importing.formats``), so the value round-trips."""
 
     def clean(self, value, row=None, **kwargs):
         if is_empty(value):
@@ -41,10 +47,12 @@ class Text(widgets.Widget):
             value = int(value)
         if isinstance(value, (dt.date, dt.datetime)):
             raise ValueError(_("“%(value)s” is a date, not text.") % {"value": value})
-        return str(value).strip()
+        if not isinstance(value, str):
+            return str(value)
+        return formula_unescape(value.strip()) or None
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+        return "" if value is None else formula_escape(str(value))
 
 
 class Date(widgets.Widget):
@@ -207,4 +215,4 @@ class Reference(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return str(getattr(value, self.field))
+        return formula_escape(str(getattr(value, self.field)))

@@ -2,9 +2,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from import_export.formats.base_formats import CSV, XLSX
 
 from personnel.importing import kinds, records_export
+from personnel.importing.formats import CSV, XLSX
 from personnel.models import Unit
 
 FORMATS = {".csv": CSV, ".xlsx": XLSX}

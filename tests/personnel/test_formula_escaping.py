@@ -1,0 +1,134 @@
+"""Exports neutralise formulas the OWASP way and the importer undoes exactly
+that, so export -> re-import reports every row unchanged (issue 9, item 6)."""
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from integrity.models import CaseOfficer
+from personnel.importing.formats import CSV, XLSX, formula_escape, formula_unescape
+from personnel.importing.widgets import Count, Reference, Text
+from personnel.models import Officer
+from tests.integrity.factories import case_naming
+from tests.personnel.import_support import english, headers_of  # noqa: F401 (english is autouse)
+from tests.personnel.test_import_commands import run
+from training.models import TrainingRecord
+
+pytestmark = pytest.mark.django_db
+
+#: value -> how it is written in an exported cell
+TRICKY = {
+    "+cmd": "'+cmd",
+    "@SUM(1+1)": "'@SUM(1+1)",
+    "-2+3": "'-2+3",
+}
+MORE = {
+    "=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+    "\tx": "'\tx",
+    "\rx": "'\rx",
+    "'quoted": "''quoted",
+    "''twice": "'''twice",
+    "plain 科员": "plain 科员",
+    "a-b+c": "a-b+c",
+}
+
+
+@pytest.mark.parametrize("value,cell", list({**TRICKY, **MORE}.items()))
+def test_it_escapes_a_text_cell_and_reads_back_exactly_the_value(value, cell):
+    assert formula_escape(value) == cell
+    assert Text().render(value) == cell
+    assert formula_unescape(cell) == value
+    assert Text().clean(cell) == value
+
+
+def test_it_reads_a_hand_typed_leading_quote_as_a_text_mark_and_leaves_numbers_alone():
+    assert Text().clean(" '=1+1 ") == "=1+1"
+    assert Text().clean("'") is None
+    assert Text().clean(1001.0) == "1001"
+    assert Count().render(2) == "2"
+    assert Reference(Officer, "staff_no").render(Officer(staff_no="-7")) == "'-7"
+
+
+def test_its_formats_neutralise_what_other_widgets_left_and_nothing_twice():
+    data = tablib.Dataset(["=1+1", "'+cmd", "plain", 5, None], headers=["a", "b", "c", "d", "e"])
+    rows = list(csv.reader(io.StringIO(CSV().export_data(data))))
+    assert rows == [["a", "b", "c", "d", "e"], ["'=1+1", "'+cmd", "plain", "5", ""]]
+    sheet = openpyxl.load_workbook(io.BytesIO(XLSX().export_data(data))).active
+    assert [c.value for c in sheet[2]] == ["'=1+1", "'+cmd", "plain", 5, None]
+    assert sheet["A2"].data_type == "s"  # text, not a formula
+
+
+@pytest.fixture
+def tricky(officers):
+    """The three values in an officer's position, a course title and a
+    case's sanction, in alice's units (HR 5100) and bob's (supervision 9100)."""
+    rows = list(zip(("5100", "5101", "5102"), TRICKY))
+    for code, value in rows:
+        Officer.objects.filter(pk=officers[code].pk).update(position=value)
+        TrainingRecord.objects.create(officer=officers[code], course=value, start_date=dt.date(2009, 3, 2),
+                                      end_date=dt.date(2009, 3, 3), days=2, mode=TrainingRecord.Mode.FULL_TIME)
+        case = case_naming(officers[code], case_no=f"AJ-{code}")
+        CaseOfficer.objects.filter(case=case).update(sanction=value)
+    return rows
+
+
+def _cells(path):
+    if path.suffix == ".csv":
+        return [cell for row in csv.reader(io.StringIO(path.read_text("utf-8-sig"))) for cell in row]
+    return [c.value for row in openpyxl.load_workbook(path).active.iter_rows() for c in row]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", ["officers", "training", "cases"])
+def test_it_round_trips_formula_like_text_through_the_commands(tmp_path, tricky, kind, suffix):
+    path = tmp_path / f"{kind}.{suffix}"
+    assert run("export_records", kind, str(path), "--unit", "5100")[0] == 0
+    cells = _cells(path)
+    for value, cell in TRICKY.items():
+        assert cell in cells and value not in cells
+
+    code, out, err = run("import_records", kind, str(path))
+
+    assert (code, out) == (0, "created 0, updated 0, unchanged 3\n"), err
+    assert sorted(Officer.objects.filter(unit__code__in=["5100", "5101", "5102"])
+                  .values_list("position", flat=True)) == sorted(TRICKY)
+    assert sorted(TrainingRecord.objects.values_list("course", flat=True)) == sorted(TRICKY)
+    assert sorted(CaseOfficer.objects.values_list("sanction", flat=True)) == sorted(TRICKY)
+
+
+def _admin_round_trip(client, app_model, resource, headers, fmt, name):
+    export = client.post(reverse(f"admin:{app_model}_export"), {
+        "format": fmt, "resource": "0", **{f"{resource}_{h}": "on" for h in headers}})
+    assert export.status_code == 200
+    data = export.content
+    if fmt == "0":
+        text = data.decode("utf-8-sig")
+        for cell in TRICKY.values():
+            assert f"\n{cell}," in text or f",{cell}," in text or f",{cell}\r" in text
+    else:
+        values = [c.value for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for c in row]
+        assert set(TRICKY.values()) <= set(values)
+    preview = client.post(reverse(f"admin:{app_model}_import"), {
+        "import_file": SimpleUploadedFile(name, data), "format": fmt, "resource": "0"})
+    assert f"{name}: 3 rows checked. Confirming will create 0, update 0 and leave 3 unchanged." in preview.text
+    initial = preview.context["confirm_form"].initial
+    done = client.post(reverse(f"admin:{app_model}_process_import"), {
+        key: initial[key] for key in ("import_file_name", "original_file_name", "format", "resource")}, follow=True)
+    assert f"Imported {name}: 0 created, 0 updated, 3 unchanged." in done.text
+
+
+@pytest.mark.parametrize("fmt,name", [("0", "export.csv"), ("1", "export.xlsx")])
+def test_it_round_trips_formula_like_text_through_the_admin(client, alice, bob, tricky, fmt, name):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(alice)
+    _admin_round_trip(client, "personnel_officer", "officerresource", headers_of("officers"), fmt, name)
+    _admin_round_trip(client, "training_trainingrecord", "trainingrecordresource", headers_of("training"), fmt, name)
+    client.force_login(bob)
+    _admin_round_trip(client, "integrity_case", "caseresource",
+                      ["case_no", "staff_no", "opened_date", "category", "status", "sanction"], fmt, name)
+    assert sorted(CaseOfficer.objects.values_list("sanction", flat=True)) == sorted(TRICKY)
