@@ -85,6 +85,10 @@ def normalise_header(value) -> str:
 class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
     #: the record kind's name in shared/spec/data-formats.md and on the command line
     record_kind: ClassVar[str] = ""
+    #: For need-to-know kinds: the column naming the officer a row is about.
+    #: A row naming the importing user's own officer is refused up front,
+    #: whatever exists (shared/spec/access.md, "No existence oracle").
+    self_naming_column: ClassVar[str | None] = None
 
     class Meta:
         # Documented for readers who know import-export; the importer in
