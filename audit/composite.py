@@ -118,7 +118,7 @@ def assess(*, year: int, customs: models.QuerySet, reader) -> list[Row]:
     once, so the cost does not grow with the number of customs.
     """
     units = list(customs.all())  # a fresh evaluation; never the caller's cache
-    indicators = engine.indicators()
+    indicators = [indicator.for_reader(reader) for indicator in engine.indicators()]
     per_indicator = [indicator.counts(year=year, roots=customs) for indicator in indicators]
     entitled = disclosure.entitled_units(reader, [unit.pk for unit in units])
     rows = []

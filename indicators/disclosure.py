@@ -11,10 +11,10 @@ offices suppress small cells.
   The denominator is officer data, which is not secret, so whether a figure
   is withheld never depends on the need-to-know records themselves.
 * "A reader who may see the records behind it": one whose supervision grant
-  (or superuser flag) covers the figure's unit and who does not work in that
-  unit's scope themselves -- otherwise the conflict-of-interest rule hides
-  any record naming them and the count would tell them what it hides.
-  Again decided from grants and postings only, never from the records.
+  (or superuser flag) covers the figure's unit. The figures a user reads
+  are counted without the records naming that user
+  (``Indicator.for_reader``), so what such a reader is shown is exactly
+  what they may open. Again decided from grants only, never the records.
 
 The engine and the ``indicators`` command stay unsuppressed; the surfaces a
 user reads (dashboard, drill-down, unit report, dossier, composite) pass
@@ -25,10 +25,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from personnel.models import Unit, UnitScope
+from personnel.models import Unit
 from personnel.roles import Role
 from personnel.scoping import _is_everything, units_in_scope
 
@@ -59,10 +58,9 @@ def entitled_units(reader, unit_ids: Iterable[int]) -> set[int]:
         return set(units.values_list("pk", flat=True))
     if not (reader.is_authenticated and reader.is_active):
         return set()
-    if not _is_everything(reader):
-        units = units.filter(pk__in=units_in_scope(reader, READ_RECORDS_ROLES))
-    own = UnitScope.objects.filter(root=OuterRef("pk"), unit__officers__user=reader)
-    return set(units.exclude(Exists(own)).values_list("pk", flat=True))
+    if _is_everything(reader):
+        return set(units.values_list("pk", flat=True))
+    return set(units.filter(pk__in=units_in_scope(reader, READ_RECORDS_ROLES)).values_list("pk", flat=True))
 
 
 def withheld(count_over: int, *, unit_id: int, entitled: set[int]) -> bool:

@@ -99,6 +99,13 @@ class Indicator:
         ``meets`` (bool)."""
         raise NotImplementedError
 
+    def for_reader(self, reader) -> "Indicator":
+        """This definition as ``reader`` may know it. A need-to-know
+        definition leaves out the records naming the reader, which the
+        conflict-of-interest rule hides from them (docs/security.md); the
+        others are the same for everyone. ``None``: an operator's tool."""
+        return self
+
     def figure(self, numerator: int, denominator: int) -> Figure:
         return Figure(self.key, int(numerator), int(denominator), self.target, self.comparison)
 

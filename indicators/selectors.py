@@ -283,6 +283,7 @@ class Dashboard:
 
 def dashboard(user, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
     """Everything the dashboard shows for one scope and year."""
+    indicators = [indicator.for_reader(user) for indicator in indicators]
     roots = engine.breakdown_roots(unit)
     shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots))
     drillable = drillable_units(user, indicators, shown)
@@ -568,6 +569,7 @@ def drill_down(user, *, indicator: engine.Indicator, unit: Unit, year: int,
     """The members behind one number: the denominator's people (or teams,
     units, records) for ``unit``'s scope, marked by whether each meets the
     target."""
+    indicator = indicator.for_reader(user)
     members = indicator.members(year=year, root=unit)
     if hasattr(members, "visible_to"):
         # The drill-down check already keeps the unit inside the user's

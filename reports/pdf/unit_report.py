@@ -126,7 +126,7 @@ def may_list(reader, key: str, unit: Unit) -> bool:
 
 def collect(unit: Unit, year: int, reader) -> UnitReport:
     r = UnitReport(unit=unit, year=year, reader=reader)
-    r.indicators = engine.indicators()
+    r.indicators = [indicator.for_reader(reader) for indicator in engine.indicators()]
     r.children = list(engine.breakdown_roots(unit).order_by("code"))
     # Small counts are withheld from a reader who may not see the records
     # behind them (indicators.disclosure); reader None is the operator's command.
@@ -135,7 +135,9 @@ def collect(unit: Unit, year: int, reader) -> UnitReport:
     def shown(indicator, figure, unit_id):
         return disclosure.disclose(figure, indicator=indicator, unit_id=unit_id, entitled=entitled)
 
-    r.figures = [shown(i, f, unit.pk) for i, f in zip(r.indicators, engine.compute(year=year, unit=unit))]
+    roots = Unit.objects.filter(pk=unit.pk)
+    r.figures = [shown(i, i.figure(*i.counts(year=year, roots=roots).get(unit.pk, (0, 0))), unit.pk)
+                 for i in r.indicators]
     r.trends = {
         i.key: [(y, shown(i, f, unit.pk)) for y, f in engine.trend(i, year=year, unit=unit)] for i in r.indicators
     }

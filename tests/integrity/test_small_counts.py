@@ -81,19 +81,25 @@ def test_it_shows_supervision_the_rate_of_a_one_officer_unit(client, bob, one_ca
     assert response.context["cell"].value_text == "100%"
 
 
-def test_it_withholds_a_small_count_from_a_supervisor_who_works_in_its_scope(client, frank, officers):
-    # frank supervises 5200 and is himself one of its three officers
-    # (5200, 5201, frank): a case naming him would be hidden from him and
-    # still counted, so the count is withheld whether or not such a case exists.
+def test_it_counts_for_a_supervisor_without_the_cases_naming_him(client, frank, officers):
+    # frank supervises 5200 and is himself one of its three officers (5200,
+    # 5201, frank). A case naming him and the officer of 5201 is hidden from
+    # him, so it is not counted for him either: he reads 0 / 3 for 5200 and
+    # 0 / 1 for 5201 whether or not it exists. The command counts it.
+    answers = []
     for exists in (False, True):
         if exists:
-            case_naming(frank.officer, opened_date=dt.date(2009, 5, 1))
+            case_naming(frank.officer, officers["5201"], opened_date=dt.date(2009, 5, 1))
         client.force_login(frank)
-        response = client.get(DRILL, {"unit": "5200", "year": 2009})
-        cell = response.context["cell"]
-        assert (cell.ratio, cell.figure.denominator, cell.status) == (WITHHELD, 3, "suppressed")
         response = client.get(DASHBOARD, {"unit": "5200", "year": 2009})
-        assert _card(response).ratio == WITHHELD
+        drill = client.get(DRILL, {"unit": "5201", "year": 2009})
+        rows = [(row["cells"][0], row["cells"][-1]) for row in drill.context["rows"]]
+        answers.append((_card(response).ratio, _cells(response)["5201"].ratio, drill.context["cell"].ratio, rows))
+    assert answers[0] == answers[1] == ("0 / 3", "0 / 1", "0 / 1", [(officers["5201"].staff_no, "0")])
+    out = io.StringIO()
+    call_command("indicators", "--year", "2009", "--unit", "5200", "--format", "json", stdout=out)
+    (row,) = [r for r in json.loads(out.getvalue())["indicators"] if r["key"] == KEY]
+    assert (row["numerator"], row["denominator"]) == (2, 3)
 
 
 def test_it_withholds_small_counts_in_the_composite_and_leaves_them_out_of_the_score(dora, bob, tree, one_case):
