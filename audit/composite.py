@@ -24,7 +24,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import models
 
-from indicators import engine
+from indicators import disclosure, engine
 from personnel.models import Unit, UnitScope
 
 
@@ -33,8 +33,9 @@ def weight(key: str) -> Fraction:
 
 
 def indicator_score(figure: engine.Figure) -> Fraction | None:
-    """A score in [0, 1] for one figure; None when there is no data."""
-    if not figure.denominator:
+    """A score in [0, 1] for one figure; None when there is no data or the
+    figure is withheld from the reader (a score would give its numerator away)."""
+    if figure.suppressed or not figure.denominator:
         return None
     value = Fraction(figure.numerator, figure.denominator)
     target = Fraction(str(figure.target))
@@ -85,7 +86,7 @@ class Row:
             out.append({
                 "key": figure.key,
                 "value": "—" if value is None else f"{value:.2%}",
-                "ratio": f"{figure.numerator}/{figure.denominator}",
+                "ratio": disclosure.marker() if figure.suppressed else f"{figure.numerator}/{figure.denominator}",
                 "met": figure.met,
                 "score": "—" if score is None else f"{float(score):.2f}",
             })
@@ -108,19 +109,24 @@ def _sort_key(row: Row):
     return (row.composite is None, -(row.composite or 0), -row.met, row.unit.code)
 
 
-def assess(*, year: int, customs: models.QuerySet) -> list[Row]:
-    """Rows for ``customs`` (a queryset of units), ranked.
+def assess(*, year: int, customs: models.QuerySet, reader) -> list[Row]:
+    """Rows for ``customs`` (a queryset of units), ranked, as ``reader``
+    may see them (small counts withheld: indicators.disclosure; ``None``
+    for an operator's tool, which sees every figure).
 
     One ``counts`` call per registered indicator for all the customs at
     once, so the cost does not grow with the number of customs.
     """
     units = list(customs.all())  # a fresh evaluation; never the caller's cache
-    indicators = engine.indicators()
+    indicators = [indicator.for_reader(reader) for indicator in engine.indicators()]
     per_indicator = [indicator.counts(year=year, roots=customs) for indicator in indicators]
+    entitled = disclosure.entitled_units(reader, [unit.pk for unit in units])
     rows = []
     for unit in units:
         figures = [
-            indicator.figure(*counts.get(unit.pk, (0, 0)))
+            disclosure.disclose(
+                indicator.figure(*counts.get(unit.pk, (0, 0))), indicator=indicator, unit_id=unit.pk, entitled=entitled
+            )
             for indicator, counts in zip(indicators, per_indicator)
         ]
         scores = [indicator_score(f) for f in figures]
@@ -150,7 +156,7 @@ def export_records(rows: list[Row]) -> list[dict]:
         for figure, score in zip(row.figures, row.scores):
             data = figure.as_dict()
             record[f"{figure.key}"] = data["value"]
-            record[f"{figure.key}_numerator"] = figure.numerator
+            record[f"{figure.key}_numerator"] = data["numerator"]
             record[f"{figure.key}_denominator"] = figure.denominator
             record[f"{figure.key}_met"] = data["met"]
             record[f"{figure.key}_score"] = None if score is None else round(float(score), 6)

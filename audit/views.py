@@ -71,7 +71,9 @@ def plan(request):
 def _composite(request):
     unit = selectors.composite_unit(request.user, request.GET.get("unit"))
     year, problem = _year(request.GET.get("year"))
-    rows = composite.assess(year=year, customs=selectors.composite_customs(request.user, unit))
+    rows = composite.assess(
+        year=year, customs=selectors.composite_customs(request.user, unit), reader=request.user
+    )
     return unit, year, problem, rows
 
 

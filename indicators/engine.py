@@ -12,7 +12,7 @@ depends on how many units or officers there are.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from django.conf import settings
@@ -30,10 +30,13 @@ class Figure:
     denominator: int
     target: float
     comparison: str  # ">=" or "<="
+    # Withheld from this reader by the small-counts rule (indicators.disclosure):
+    # the numerator, value and whether the target is met are not shown.
+    suppressed: bool = False
 
     @property
     def value(self) -> float | None:
-        if not self.denominator:
+        if self.suppressed or not self.denominator:
             return None
         return self.numerator / self.denominator
 
@@ -50,11 +53,14 @@ class Figure:
         target = Fraction(str(self.target))
         return exact >= target if self.comparison == ">=" else exact <= target
 
+    def withheld(self) -> "Figure":
+        return replace(self, suppressed=True)
+
     def as_dict(self) -> dict:
         value = self.value
         return {
             "key": self.key,
-            "numerator": self.numerator,
+            "numerator": None if self.suppressed else self.numerator,
             "denominator": self.denominator,
             "value": None if value is None else round(value, 6),
             "target": self.target,
@@ -92,6 +98,13 @@ class Indicator:
         annotated with ``figure`` (the number that counts for it) and
         ``meets`` (bool)."""
         raise NotImplementedError
+
+    def for_reader(self, reader) -> "Indicator":
+        """This definition as ``reader`` may know it. A need-to-know
+        definition leaves out the records naming the reader, which the
+        conflict-of-interest rule hides from them (docs/security.md); the
+        others are the same for everyone. ``None``: an operator's tool."""
+        return self
 
     def figure(self, numerator: int, denominator: int) -> Figure:
         return Figure(self.key, int(numerator), int(denominator), self.target, self.comparison)

@@ -24,7 +24,7 @@ from personnel.roles import ALL_ROLES, Role
 from personnel.scoping import granted_units, has_grant, units_in_scope
 from training.models import TrainingRecord
 
-from . import engine
+from . import disclosure, engine
 from .charts import TrendPoint, comparison_text, percent, trend_chart
 
 # Every role sees the dashboard (shared/spec/access.md).
@@ -201,11 +201,16 @@ def parse_year(raw: str | None, years: Years) -> tuple[int, str | None]:
 
 
 def _ratio(figure: engine.Figure) -> str:
+    if figure.suppressed:
+        return disclosure.marker()
     return f"{figure.numerator} / {figure.denominator}"
 
 
 def status(figure: engine.Figure) -> str:
-    """"met", "missed" or "nodata": the CSS class and badge of a figure."""
+    """"met", "missed", "nodata" or "suppressed": the CSS class and badge of
+    a figure."""
+    if figure.suppressed:
+        return "suppressed"
     return {True: "met", False: "missed", None: "nodata"}[figure.met]
 
 
@@ -213,6 +218,7 @@ STATUS_LABELS = {
     "met": gettext_lazy("met"),
     "missed": gettext_lazy("missed"),
     "nodata": gettext_lazy("no data"),
+    "suppressed": gettext_lazy("not shown"),
 }
 
 
@@ -259,7 +265,9 @@ class BreakdownRow:
 
 
 def _trend_point(year: int, figure: engine.Figure) -> TrendPoint:
-    if figure.value is None:
+    if figure.suppressed:
+        note = f"{year}: {disclosure.marker()}"
+    elif figure.value is None:
         note = _("%(year)s: no data") % {"year": year}
     else:
         note = f"{year}: {percent(figure.value)} ({_ratio(figure)})"
@@ -275,18 +283,29 @@ class Dashboard:
 
 def dashboard(user, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
     """Everything the dashboard shows for one scope and year."""
+    indicators = [indicator.for_reader(user) for indicator in indicators]
     roots = engine.breakdown_roots(unit)
-    drillable = drillable_units(user, indicators, Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots)))
-    rows, sort = breakdown_rows(unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable)
-    cards = dashboard_cards(unit=unit, year=year, indicators=indicators, drillable=drillable)
+    shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots))
+    drillable = drillable_units(user, indicators, shown)
+    entitled = disclosure.entitled_units(user, shown.values_list("pk", flat=True))
+    rows, sort = breakdown_rows(
+        unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable, entitled=entitled
+    )
+    cards = dashboard_cards(unit=unit, year=year, indicators=indicators, drillable=drillable, entitled=entitled)
     return Dashboard(cards=cards, rows=rows, sort=sort)
 
 
-def dashboard_cards(*, unit: Unit, year: int, indicators, drillable: dict[str, set[int]]) -> list[Card]:
-    """One card per indicator: the year's figure and its five-year trend."""
+def dashboard_cards(
+    *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], entitled: set[int]
+) -> list[Card]:
+    """One card per indicator: the year's figure and its five-year trend,
+    as the reader may see them (``entitled``: indicators.disclosure)."""
     cards = []
     for indicator in indicators:
-        trend = engine.trend(indicator, year=year, unit=unit)
+        trend = [
+            (y, disclosure.disclose(f, indicator=indicator, unit_id=unit.pk, entitled=entitled))
+            for y, f in engine.trend(indicator, year=year, unit=unit)
+        ]
         _year, figure = trend[-1]
         chart = trend_chart(
             [_trend_point(y, f) for y, f in trend],
@@ -305,7 +324,7 @@ BREAKDOWN_SORT_UNIT = "unit"
 
 
 def breakdown_rows(
-    *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], sort: str = ""
+    *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], entitled: set[int], sort: str = ""
 ) -> tuple[list[BreakdownRow], str]:
     """One row per child unit (at hq: per directly-affiliated customs), one
     cell per indicator; sorted by ``sort`` ("unit", "<key>" or "-<key>").
@@ -320,7 +339,10 @@ def breakdown_rows(
             unit=child,
             cells=[
                 Cell(
-                    figure=indicator.figure(*counts[indicator.key].get(child.pk, (0, 0))),
+                    figure=disclosure.disclose(
+                        indicator.figure(*counts[indicator.key].get(child.pk, (0, 0))),
+                        indicator=indicator, unit_id=child.pk, entitled=entitled,
+                    ),
                     drillable=child.pk in drillable[indicator.key],
                 )
                 for indicator in indicators
@@ -547,6 +569,7 @@ def drill_down(user, *, indicator: engine.Indicator, unit: Unit, year: int,
     """The members behind one number: the denominator's people (or teams,
     units, records) for ``unit``'s scope, marked by whether each meets the
     target."""
+    indicator = indicator.for_reader(user)
     members = indicator.members(year=year, root=unit)
     if hasattr(members, "visible_to"):
         # The drill-down check already keeps the unit inside the user's
@@ -578,7 +601,10 @@ def drill_down(user, *, indicator: engine.Indicator, unit: Unit, year: int,
     rows = members.order_by(*ordering, "pk").values("pk", *fields)
 
     roots = Unit.objects.filter(pk=unit.pk)
-    figure = indicator.figure(*indicator.counts(year=year, roots=roots).get(unit.pk, (0, 0)))
+    figure = disclosure.disclose(
+        indicator.figure(*indicator.counts(year=year, roots=roots).get(unit.pk, (0, 0))),
+        indicator=indicator, unit_id=unit.pk, entitled=disclosure.entitled_units(user, [unit.pk]),
+    )
     return DrillDown(indicator=indicator, unit=unit, year=year, figure=figure, columns=columns, rows=rows, sort=applied)
 
 

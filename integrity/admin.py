@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from personnel.admin_base import ReadOnlyAdmin, ScopedAdmin
+from personnel.importing.engine import self_naming_message
 from personnel.importing.admin import RecordImportMixin
 from personnel.models import Officer, Unit
 from personnel.roles import Role
@@ -36,6 +37,21 @@ def _writable_officers(user, roles):
     return Officer.objects.filter(unit__in=units_in_scope(user, roles))
 
 
+def refusing_self(form_class, user):
+    """``form_class`` refusing an officer who is ``user`` themselves, up
+    front and with one message, so that the model's uniqueness check never
+    runs for them: it would tell whether a record about them, hidden from
+    them, exists (docs/security.md, "No existence oracle")."""
+
+    def clean_officer(self):
+        officer = self.cleaned_data.get("officer")
+        if officer is not None and user.is_authenticated and officer.user_id == user.pk:
+            raise forms.ValidationError(self_naming_message())
+        return officer
+
+    return type(form_class.__name__, (form_class,), {"clean_officer": clean_officer})
+
+
 class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
     """ScopedAdmin plus the access log and officer pickers for supervision.
 
@@ -49,6 +65,12 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
             kwargs["queryset"] = _writable_officers(request.user, self._scope().write)
             return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if is_access_logged(self.model) and "officer" in form.base_fields:
+            form = refusing_self(form, request.user)
+        return form
 
     def _log(self, request, action, ids):
         if is_access_logged(self.model):
@@ -140,6 +162,11 @@ class CaseOfficerInline(admin.TabularInline):
             kwargs["queryset"] = _writable_officers(request.user, Case.scope.write)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = refusing_self(formset.form, request.user)
+        return formset
+
     def _case_editable(self, request, obj):
         return obj is None or Case.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
@@ -156,6 +183,26 @@ class CaseOfficerInline(admin.TabularInline):
         return self._case_editable(request, obj)
 
 
+class CaseForm(forms.ModelForm):
+    """The case number is checked against the cases the user can see only
+    (docs/security.md, "No existence oracle")."""
+
+    user = None  # set per request by CaseAdmin.get_form
+
+    def clean_case_no(self):
+        case_no = (self.cleaned_data.get("case_no") or "").strip()
+        if not case_no:
+            return case_no
+        others = Case.objects.visible_to(self.user).filter(case_no=case_no)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("Case number %(no)s is already used by a case you can see.") % {"no": case_no}
+            )
+        return case_no
+
+
 @admin.register(Case)
 class CaseAdmin(SupervisionAdmin):
     # One row per officer involved: the import writes the cases and their
@@ -167,6 +214,11 @@ class CaseAdmin(SupervisionAdmin):
     date_hierarchy = "opened_date"
     inlines = [CaseOfficerInline]
     readonly_fields = ("source_alerts",)
+    form = CaseForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def _may_read_kind(self, request):
         # An investigator from another unit may hold a share of one case.

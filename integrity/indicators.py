@@ -13,10 +13,13 @@ Readings where the specification is silent:
   in Y together with any such named officer, so every counted person is on
   it. The drill-down names people in cases: ``sensitive = True`` tells the
   dashboard to show it to supervision only (leadership sees the counts).
+  Shown to a user, it is counted without the cases naming that user
+  (``for_reader``, docs/security.md); the ``indicators`` command counts all.
 - Integrity appraisals are counted per row, team rows and member rows alike.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from fractions import Fraction
 
@@ -83,9 +86,26 @@ class CaseInvolvementRate(Indicator):
     seed = "海关工作人员违纪违法案件涉案率每年控制在0.4%以内"
     comparison = "<="
     sensitive = True
+    reader = None  # set by for_reader: whose own cases are left out
+
+    def for_reader(self, reader):
+        if reader is None:
+            return self
+        bound = copy.copy(self)
+        bound.reader = reader
+        return bound
+
+    def _links(self, year):
+        links = CaseOfficer.objects.filter(case__opened_date__range=_year(year))
+        if self.reader is not None:
+            # Conflict of interest: a case naming the reader is hidden from
+            # them, so it is not counted for them either -- a count that
+            # included it would tell them it exists.
+            links = links.exclude(case__in=CaseOfficer.objects.filter(officer__user=self.reader.pk).values("case"))
+        return links
 
     def _named(self, year):
-        return CaseOfficer.objects.filter(case__opened_date__range=_year(year)).values("officer")
+        return self._links(year).values("officer")
 
     def _employed(self, year) -> Q:
         start, end = _year(year)
@@ -101,7 +121,7 @@ class CaseInvolvementRate(Indicator):
 
     def members(self, *, year, root):
         cases = (
-            CaseOfficer.objects.filter(officer=OuterRef("pk"), case__opened_date__range=_year(year))
+            self._links(year).filter(officer=OuterRef("pk"))
             .order_by().values("officer").annotate(n=Count("case", distinct=True)).values("n")
         )
         return (

@@ -50,7 +50,10 @@ class Case(models.Model):
         CONCLUDED = "concluded", _("concluded")
         CLOSED = "closed", _("closed")
 
-    case_no = models.CharField(_("case number"), max_length=40, unique=True)
+    # Unique within what each reader can see, not in the whole database: a
+    # global uniqueness check would tell a user that a case they may not see
+    # holds a number (docs/security.md, "No existence oracle").
+    case_no = models.CharField(_("case number"), max_length=40, db_index=True)
     opened_date = models.DateField(_("opened date"))
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.OPEN)

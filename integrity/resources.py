@@ -77,6 +77,7 @@ class AccessLoggedResource(RecordResource):
 @register
 class ComplaintResource(AccessLoggedResource):
     record_kind = "complaints"
+    self_naming_column = "staff_no"
     staff_no = staff_no()
     received_date = Column(Date(), "收到日期", "受理日期")
     substantiated = Column(Boolean(), "是否属实", required=False)
@@ -89,6 +90,7 @@ class ComplaintResource(AccessLoggedResource):
 @register
 class EnforcementStatResource(AccessLoggedResource):
     record_kind = "enforcement_stats"
+    self_naming_column = "staff_no"
     staff_no = staff_no()
     month = Column(Month(), "月份")
     declarations = Column(Count(), "报关单数", "申报单数")
@@ -151,6 +153,7 @@ class CaseResource(AccessLoggedResource):
     themselves are checked and written first, by ``prepare_parents``."""
 
     record_kind = "cases"
+    self_naming_column = "staff_no"
     case_no = Column(Reference(Case, "case_no", scoped=False), "案件编号", attribute="case")
     staff_no = staff_no()
     opened_date = Column(Date(), "立案日期", attribute="case__opened_date", parent=True, required=True)
@@ -181,32 +184,31 @@ class CaseResource(AccessLoggedResource):
 
     # ------------------------------------------------------------ import
     def prepare_parents(self, context, table):
+        """Match each case number of the file against the cases the user can
+        see, and only those (docs/security.md, "No existence oracle"): one
+        visible case is that case; none is a new case, whatever cases the
+        user cannot see hold the same number; several visible ones are
+        ambiguous. The rows' case numbers then resolve to these cases only."""
         groups = self._read_cases(context, table)
-        existing = self._existing(list(groups))
-        editable = set(existing)
-        if not context.everything:
-            editable = set()
-            queryset = Case.objects.editable_by(context.user)
-            pks = [case.pk for case in existing.values()]
-            for start in range(0, len(pks), _CHUNK):
-                editable.update(
-                    queryset.filter(pk__in=pks[start : start + _CHUNK]).values_list("case_no", flat=True)
-                )
-        to_create, to_update = [], []
+        visible = self._visible(context.user, list(groups))
+        editable = self._editable(context, [case.pk for cases in visible.values() for case in cases])
+        to_create, to_update, resolved = [], [], {}
         for case_no, rows in groups.items():
-            if not self._agree(context, case_no, rows):
+            if not self._agree(context, case_no, rows) or not self._single(context, case_no, rows, visible):
                 context.reported.add(("case_no", case_no))
                 continue
-            case = existing.get(case_no)
-            if case is not None and case_no not in editable:
+            case = visible[case_no][0] if visible.get(case_no) else None
+            if case is not None and case.pk not in editable:
+                # Visible (shared with the user), so saying so discloses nothing.
                 for row, _values in rows:
                     context.problem(row, context.label("case_no"),
                                     _("This case is outside your grants; it cannot be changed here."))
                 context.reported.add(("case_no", case_no))
                 continue
             values = rows[0][1]
+            resolved[case_no] = case
             if case is None:
-                case = Case(case_no=case_no, **values)
+                case = resolved[case_no] = Case(case_no=case_no, **values)
             elif all(getattr(case, name) == value for name, value in values.items()):
                 continue
             else:
@@ -220,6 +222,7 @@ class CaseResource(AccessLoggedResource):
                     for message in messages:
                         context.problem(rows[0][0], context.label(column_of.get(field_name, "case_no")), message)
                 context.reported.add(("case_no", case_no))
+                del resolved[case_no]
                 continue
             (to_create if case.pk is None else to_update).append(case)
         if to_create:
@@ -229,6 +232,44 @@ class CaseResource(AccessLoggedResource):
                                      default_user=context.user)
         context.parents_created += len(to_create)
         context.parents_updated += len(to_update)
+        context.use_references(Case, "case_no", {no: case.pk for no, case in resolved.items()})
+
+    @staticmethod
+    def _visible(user, case_nos) -> dict:
+        """case number -> the cases the user can see that carry it."""
+        queryset = Case.objects.all() if user is None else Case.objects.visible_to(user)
+        found = defaultdict(list)
+        for start in range(0, len(case_nos), _CHUNK):
+            for case in queryset.filter(case_no__in=case_nos[start : start + _CHUNK]).order_by("pk"):
+                found[case.case_no].append(case)
+        return found
+
+    @staticmethod
+    def _editable(context, pks) -> set:
+        if context.everything:
+            return set(pks)
+        editable = set()
+        queryset = Case.objects.editable_by(context.user)
+        for start in range(0, len(pks), _CHUNK):
+            editable.update(queryset.filter(pk__in=pks[start : start + _CHUNK]).values_list("pk", flat=True))
+        return editable
+
+    @staticmethod
+    def _single(context, case_no, rows, visible) -> bool:
+        """Whether the number names at most one case the user can see. Two
+        can share a number when one was entered by someone who could not
+        see the other; both are visible here, so naming them discloses
+        nothing."""
+        cases = visible.get(case_no, [])
+        if len(cases) < 2:
+            return True
+        dates = ", ".join(f"{case.opened_date:%Y-%m-%d}" for case in cases)
+        for row, _values in rows:
+            context.problem(row, context.label("case_no"), _(
+                "Case number “%(case)s” is used by %(count)s cases you can see (opened %(dates)s); "
+                "give one of them another number before importing rows for it."
+            ) % {"case": case_no, "count": len(cases), "dates": dates})
+        return False
 
     def _read_cases(self, context, table):
         """case number -> [(row, {field: value})], from the case's own columns.
@@ -240,10 +281,15 @@ class CaseResource(AccessLoggedResource):
             index = positions[name]
             return raw[index] if index < len(raw) else None
 
+        # Rows naming the user are refused by the importer, whatever exists;
+        # they give their case nothing.
+        own = context.own_codes("staff_no") if "staff_no" in positions else set()
         groups = defaultdict(list)
         for offset, raw in enumerate(table.rows):
             row = offset + 2
             if all(is_empty(value) for value in raw):
+                continue
+            if own and self._names(cell(raw, "staff_no"), own):
                 continue
             try:
                 case_no = self.column("case_no").widget.clean(cell(raw, "case_no"))
@@ -265,6 +311,12 @@ class CaseResource(AccessLoggedResource):
             groups[case_no].append((row, values))
         return groups
 
+    def _names(self, value, own) -> bool:
+        try:
+            return self.column("staff_no").widget.clean(value) in own
+        except ValueError:
+            return False
+
     def _agree(self, context, case_no, rows) -> bool:
         """Whether every row of a case gives the case the same values (and
         every one of them could be read)."""
@@ -281,11 +333,3 @@ class CaseResource(AccessLoggedResource):
                             "a case has one."
                         ) % {"rows": numbers, "case": case_no})
         return agree
-
-    @staticmethod
-    def _existing(case_nos) -> dict:
-        found = {}
-        for start in range(0, len(case_nos), _CHUNK):
-            for case in Case.objects.filter(case_no__in=case_nos[start : start + _CHUNK]):
-                found[case.case_no] = case
-        return found

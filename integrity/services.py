@@ -125,8 +125,11 @@ def alert_refer_to_case(
     case_no = (case_no or "").strip()
     if not case_no:
         errors["case_no"] = _("Enter the case number.")
-    elif Case.objects.filter(case_no=case_no).exists():
-        errors["case_no"] = _("Case number %(no)s is already used.") % {"no": case_no}
+    elif Case.objects.visible_to(acting_user).filter(case_no=case_no).exists():
+        # Checked among the cases the user can see only: a case hidden from
+        # them may hold the number, and saying so would disclose it
+        # (docs/security.md, "No existence oracle").
+        errors["case_no"] = _("Case number %(no)s is already used by a case you can see.") % {"no": case_no}
     if category not in Case.Category.values:
         errors["category"] = _("Choose a category.")
     if not (note or "").strip():

@@ -240,3 +240,8 @@ INTEGRITY_RISK = {
         "unit_case_rate": 50,
     },
 }
+
+# --- Small counts (shared/spec/access.md, indicators/disclosure.py): a
+# need-to-know figure counted over fewer officers than this is withheld from
+# readers who may not see the records behind it.
+SMALL_COUNT_THRESHOLD = int(os.environ.get("SMALL_COUNT_THRESHOLD", "5"))

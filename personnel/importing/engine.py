@@ -53,6 +53,11 @@ STREAM_ROWS = 10_000
 _REQUIRED = object()
 
 
+def self_naming_message() -> str:
+    return _("This row names you. A case, complaint or statistic about yourself is never entered by you; "
+             "a colleague enters it.")
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     row: int
@@ -89,6 +94,13 @@ class References:
     being imported (one more query; ``None``: no limit). ``objects`` holds
     the records themselves when the kind refers to itself (units).
     """
+
+    @classmethod
+    def given(cls, by_key: dict) -> "References":
+        """References resolved by the caller, without a grant filter."""
+        refs = cls.__new__(cls)
+        refs.objects, refs.by_key, refs.allowed = None, dict(by_key), None
+        return refs
 
     def __init__(self, model, field, *, user, roles, everything, with_objects, scoped=True):
         manager = model._default_manager
@@ -229,6 +241,7 @@ class Importer:
 
     def _check_batch(self):
         self._levels = []
+        self._refuse_rows_naming_user()
         self._resolve_references()
         self._match_keys()
         self._check_reference_scope()
@@ -325,6 +338,38 @@ class Importer:
         if batch or not batches:
             yield batch
 
+    def own_codes(self, column_name) -> set:
+        """The codes under which ``column_name`` (a reference to officers)
+        names the importing user's own officer."""
+        widget = self.resource.column(column_name).widget
+        if self.user is None or not self.user.is_authenticated:
+            return set()
+        return set(widget.model._default_manager.filter(user=self.user).values_list(widget.field, flat=True))
+
+    def _refuse_rows_naming_user(self):
+        """A need-to-know row about the importing user is refused before
+        anything is looked up, so its answer is the same whether or not such
+        a record exists (and no user writes their own file)."""
+        name = self.resource.self_naming_column
+        if name is None or name not in self.labels:
+            return
+        own = self.own_codes(name)
+        if not own:
+            return
+        kept = []
+        for entry in self.entries:
+            if entry.codes.get(name) in own:
+                self.problem(entry.row, self.label(name), self_naming_message())
+            else:
+                kept.append(entry)
+        self.entries = kept
+
+    def use_references(self, model, field, by_key: dict) -> None:
+        """Resolve this import's ``model.field`` codes from ``by_key`` alone
+        (set by a resource's ``prepare_parents``: the parents it matched or
+        wrote for this user), never from every record of the model."""
+        self._refs[(model, field)] = References.given(by_key)
+
     def _resolve_references(self):
         for column in self.resource.columns():
             if not column.is_reference or column.column_name not in self.labels:
@@ -417,10 +462,25 @@ class Importer:
         for start in range(0, len(pks), CHUNK):
             editable.update(queryset.filter(pk__in=pks[start : start + CHUNK]).values_list("pk", flat=True))
         for entry in entries:
-            if entry.existing.pk not in editable:
-                entry.refused = True
+            if entry.existing.pk in editable:
+                continue
+            entry.refused = True
+            # A row naming a code outside the grants is told so by
+            # _check_reference_scope, exactly as when no record matches:
+            # a second message here would tell that one exists.
+            if not self._names_out_of_scope(entry):
                 self.problem(entry.row, self.key_label(),
                              _("This record is outside your grants; it cannot be changed here."))
+
+    def _names_out_of_scope(self, entry) -> bool:
+        for column in self.resource.columns():
+            if not column.is_reference or column.column_name not in self.labels:
+                continue
+            refs = self.references(column.widget)
+            pk = entry.values.get(self.attname(column))
+            if pk is not None and refs.allowed is not None and pk not in refs.allowed:
+                return True
+        return False
 
     def _check_reference_scope(self):
         new_by_key = {e.key[0]: e for e in self.entries if e.is_new and e.key is not None and len(e.key) == 1}

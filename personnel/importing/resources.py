@@ -90,6 +90,10 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
     #: through in batches (personnel.importing.engine), and ``check_rows``
     #: sees one batch at a time.
     whole_file: ClassVar[bool] = False
+    #: For need-to-know kinds: the column naming the officer a row is about.
+    #: A row naming the importing user's own officer is refused up front,
+    #: whatever exists (shared/spec/access.md, "No existence oracle").
+    self_naming_column: ClassVar[str | None] = None
 
     class Meta:
         # Documented for readers who know import-export; the importer in

@@ -20,6 +20,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from reportlab.platypus import Paragraph
 
+from indicators import disclosure
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import TrainingRecord
 
@@ -120,15 +121,14 @@ def _collect_integrity(d: Dossier) -> None:
     if Case is None or Alert is None:
         return
     # Supervision reads cases and alerts through their need-to-know
-    # querysets; leadership may know them only as counts (access.md), which
-    # is all a dossier prints, so for leadership the officer being in scope
-    # (checked by may_know_integrity) is enough. Either way a record naming
-    # the reader is never counted (conflict of interest).
-    if access.sees_everything(reader) or access.has_role_on(reader, "supervision", officer):
-        cases, alerts = access.visible(Case, reader), access.visible(Alert, reader)
-    else:
-        cases = Case.objects.exclude(involved__officer__user=reader)
-        alerts = Alert.objects.exclude(officer__user=reader)
+    # querysets, so it counts exactly the records it may open. Leadership
+    # may know them only as counts (access.md), but these are counted over
+    # one officer: the small-counts rule (indicators.disclosure) withholds
+    # them from a reader who may not see the records behind them.
+    if not (access.sees_everything(reader) or access.has_role_on(reader, "supervision", officer)):
+        d.integrity_counts = {"cases": None, "alerts": None}
+        return
+    cases, alerts = access.visible(Case, reader), access.visible(Alert, reader)
     d.case_ids = list(cases.filter(involved__officer=officer).values_list("pk", flat=True).distinct())
     d.alert_ids = list(alerts.filter(officer=officer, status__in=Alert.ACTIVE).values_list("pk", flat=True))
     d.integrity_counts = {"cases": len(d.case_ids), "alerts": len(d.alert_ids)}
@@ -259,10 +259,9 @@ def story(d: Dossier) -> list:
     if d.integrity_counts is not None:
         out.append(layout.heading(_("Integrity record")))
         rows = []
-        if "cases" in d.integrity_counts:
-            rows.append([_("Discipline cases"), str(d.integrity_counts["cases"])])
-        if "alerts" in d.integrity_counts:
-            rows.append([_("Open integrity-risk alerts"), str(d.integrity_counts["alerts"])])
+        for key, label in (("cases", _("Discipline cases")), ("alerts", _("Open integrity-risk alerts"))):
+            count = d.integrity_counts[key]
+            rows.append([label, disclosure.marker() if count is None else str(count)])
         out.append(layout.table([_("Item"), _("Count")], rows, [0.5 * w, 0.5 * w]))
 
     out.append(layout.spacer(3))

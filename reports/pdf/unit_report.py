@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
-from indicators import engine
+from indicators import disclosure, engine
 from indicators.charts import comparison_text, percent
 from indicators.definitions import TEAM_KINDS, born_for_age_at_year_end, on_roll_at_year_end
 from indicators.selectors import DRILL_DOWN_ROLES
@@ -52,7 +52,30 @@ def short(indicator: engine.Indicator) -> str:
 
 
 def met_text(figure: engine.Figure) -> str:
+    if figure.suppressed:
+        return _("not shown")
     return {True: _("met"), False: _("missed"), None: _("no data")}[figure.met]
+
+
+# A withheld figure in a table cell; the note under the table says why.
+WITHHELD_MARK = "*"
+
+
+def cell_text(figure: engine.Figure | None) -> str:
+    if figure is None:
+        return "—"
+    return WITHHELD_MARK if figure.suppressed else percent(figure.value)
+
+
+def numerator_text(figure: engine.Figure) -> str:
+    return disclosure.marker() if figure.suppressed else str(figure.numerator)
+
+
+def withheld_note(figures) -> list:
+    """The note explaining ``WITHHELD_MARK``, when a table holds one."""
+    if any(f is not None and f.suppressed for f in figures):
+        return [layout.note(f"{WITHHELD_MARK} {disclosure.marker()}")]
+    return []
 
 
 @dataclass
@@ -103,12 +126,25 @@ def may_list(reader, key: str, unit: Unit) -> bool:
 
 def collect(unit: Unit, year: int, reader) -> UnitReport:
     r = UnitReport(unit=unit, year=year, reader=reader)
-    r.indicators = engine.indicators()
-    r.figures = engine.compute(year=year, unit=unit)
-    r.trends = {i.key: engine.trend(i, year=year, unit=unit) for i in r.indicators}
+    r.indicators = [indicator.for_reader(reader) for indicator in engine.indicators()]
     r.children = list(engine.breakdown_roots(unit).order_by("code"))
+    # Small counts are withheld from a reader who may not see the records
+    # behind them (indicators.disclosure); reader None is the operator's command.
+    entitled = disclosure.entitled_units(reader, [unit.pk] + [child.pk for child in r.children])
+
+    def shown(indicator, figure, unit_id):
+        return disclosure.disclose(figure, indicator=indicator, unit_id=unit_id, entitled=entitled)
+
+    roots = Unit.objects.filter(pk=unit.pk)
+    r.figures = [shown(i, i.figure(*i.counts(year=year, roots=roots).get(unit.pk, (0, 0))), unit.pk)
+                 for i in r.indicators]
+    r.trends = {
+        i.key: [(y, shown(i, f, unit.pk)) for y, f in engine.trend(i, year=year, unit=unit)] for i in r.indicators
+    }
     for indicator in r.indicators:
-        r.breakdown[indicator.key] = {child.pk: f for child, f in engine.breakdown(indicator, year=year, unit=unit)}
+        r.breakdown[indicator.key] = {
+            child.pk: shown(indicator, f, child.pk) for child, f in engine.breakdown(indicator, year=year, unit=unit)
+        }
     r.teams = _team_ages(unit, year, reader)
     r.gaps = _gaps(unit, year, reader)
     return r
@@ -215,7 +251,7 @@ def story(r: UnitReport) -> list:
     out.append(layout.heading(_("1. The indicators in %(year)s against their targets") % {"year": r.year}))
     rows, missed = [], []
     for n, (indicator, figure) in enumerate(zip(r.indicators, r.figures), start=1):
-        rows.append([str(n), _indicator_cell(indicator, figure.met is False), str(figure.numerator), str(figure.denominator),
+        rows.append([str(n), _indicator_cell(indicator, figure.met is False), numerator_text(figure), str(figure.denominator),
                      percent(figure.value), comparison_text(figure.comparison, figure.target), met_text(figure)])
         if figure.met is False:
             missed.append(n - 1)
@@ -233,9 +269,10 @@ def story(r: UnitReport) -> list:
     out.append(CondPageBreak(60 * mm))
     out.append(layout.heading(_("2. Five-year trends")))
     years = [y for y, _f in next(iter(r.trends.values()), [])]
-    rows = [[short(i)] + [percent(f.value) for _y, f in r.trends[i.key]] for i in r.indicators]
+    rows = [[short(i)] + [cell_text(f) for _y, f in r.trends[i.key]] for i in r.indicators]
     out.append(layout.table([_("Indicator")] + [str(y) for y in years], rows,
                             [0.35 * w] + [0.65 * w / max(1, len(years))] * len(years)))
+    out.extend(withheld_note(f for i in r.indicators for _y, f in r.trends[i.key]))
     out.append(layout.spacer(2))
     cell_w, cell_h = w / 3, 34 * mm
     drawings = [
@@ -260,12 +297,13 @@ def story(r: UnitReport) -> list:
         rows, missed = [], []
         for index, child in enumerate(r.children):
             figures = [r.breakdown[i.key].get(child.pk) for i in r.indicators]
-            rows.append([child.name] + [percent(f.value) if f else "—" for f in figures])
+            rows.append([child.name] + [cell_text(f) for f in figures])
             if any(f is not None and f.met is False for f in figures):
                 missed.append(index)
         out.append(layout.table([_("Unit")] + [short(i) for i in r.indicators], rows,
                                 [name_w] + [col_w] * len(r.indicators), highlight=missed, font_size=6.5))
         out.append(layout.note(_("Rows in red miss at least one target.")))
+        out.extend(withheld_note(f for child_figures in r.breakdown.values() for f in child_figures.values()))
     else:
         out.append(layout.empty(_("This unit has no units below it.")))
 

@@ -183,7 +183,7 @@ def test_it_refuses_a_referral_with_a_case_number_already_used(client, bob, aler
     response = client.post(f"/integrity/alerts/{alerts['sz'].pk}/refer/", {
         "version": 1, "case_no": "DUP-1", "category": "discipline", "opened_date": "2009-12-20", "note": "移送",
     }, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Case number DUP-1 is already used." in [str(m) for m in response.context["messages"]]
+    assert "Case number DUP-1 is already used by a case you can see." in [str(m) for m in response.context["messages"]]
     alerts["sz"].refresh_from_db()
     assert (alerts["sz"].status, alerts["sz"].version) == ("open", 1)
     assert Case.objects.count() == 1

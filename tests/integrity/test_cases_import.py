@@ -108,14 +108,23 @@ def test_it_refuses_an_officer_outside_the_users_grants(officers, bob):
     assert (Case.objects.count(), CaseOfficer.objects.count()) == (0, 0)
 
 
-def test_it_refuses_to_change_a_case_outside_the_users_grants(officers, bob):
-    case_naming(officers["0200"], case_no="TJ1")
+def test_it_never_touches_a_case_outside_the_users_grants_that_holds_the_same_number(officers, bob):
+    # Case numbers are matched among the cases bob can see only
+    # (docs/security.md): Tianjin's TJ1 is not one of them, so bob's TJ1 is
+    # a new case of his own, as it would be if Tianjin had no TJ1.
+    tianjin = case_naming(officers["0200"], case_no="TJ1")
     text = HEADER + f"TJ1,{officers['5100'].staff_no},2009-03-01,discipline,closed,\n"
     outcome = _import(text, bob)
-    assert [str(p) for p in outcome.problems] == [
-        "row 2, column 案件编号: This case is outside your grants; it cannot be changed here."]
-    assert Case.objects.get(case_no="TJ1").status == "open"
-    assert CaseOfficer.objects.count() == 1
+    assert (outcome.succeeded, outcome.created, outcome.updated) == (True, 2, 0)
+    tianjin.refresh_from_db()
+    assert (tianjin.status, list(tianjin.involved.values_list("officer__staff_no", flat=True))) == (
+        "open", [officers["0200"].staff_no])
+    mine = Case.objects.visible_to(bob).get(case_no="TJ1")
+    assert (mine.status, list(mine.involved.values_list("officer__staff_no", flat=True))) == (
+        "closed", [officers["5100"].staff_no])
+    # The second time: bob's own TJ1 is matched, nothing changes.
+    again = _import(text, bob)
+    assert (again.succeeded, again.created, again.updated, again.unchanged) == (True, 0, 0, 1)
 
 
 def test_it_round_trips_the_export_and_logs_it_with_the_user(officers, bob):

@@ -73,10 +73,14 @@ def test_it_shows_case_and_alert_counts_to_supervision_and_logs_it(leader, bob, 
     assert [(row.record_kind, row.record_count) for row in logged] == [("integrity.case", 1), ("integrity.riskalert", 1)]
 
 
-def test_it_shows_counts_to_leadership_but_not_to_hr(leader, alice, dora, client):
+def test_it_withholds_the_one_officer_counts_from_leadership_and_hides_them_from_hr(leader, alice, dora, client):
+    # A dossier counts over one officer, fewer than 5: leadership, which may
+    # not open the case or the alert behind the count, sees it withheld.
     client.force_login(dora)
     text = pdf_text(client.get(dossier_url("L0001")).content)
-    assert re.search(r"违纪违法案件\s+1", text)
+    assert re.search(r"违纪违法案件\s+不足5人，不予显示", text)
+    assert re.search(r"未结廉政风险预警\s+不足5人，不予显示", text)
+    assert not AccessLog.objects.filter(user=dora).exists()
     client.force_login(alice)
     text = pdf_text(client.get(dossier_url("L0001")).content)
     assert "13.5" in text  # HR sees the career ...
