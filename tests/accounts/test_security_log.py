@@ -2,6 +2,7 @@
 read by hq supervision and superusers only, and append-only in the database."""
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management.color import no_style
 from django.db import IntegrityError, InternalError, OperationalError, ProgrammingError, connection, transaction
 
 from accounts.models import SecurityEvent
@@ -147,4 +148,15 @@ def test_postgresql_refuses_to_truncate_the_log(tree, root):
         # PostgreSQL refuses the TRUNCATE for that reason instead.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE accounts_securityevent")
+    assert SecurityEvent.objects.count() == 1
+
+
+def test_flush_cannot_empty_the_log(tree, root):
+    """What ``manage.py flush`` runs for the table (DELETE on SQLite, TRUNCATE
+    on PostgreSQL) is refused."""
+    grant_create(user=UserFactory(username="clerk"), role=Role.HR, unit=tree["5100"], acting_user=root)
+    statements = connection.ops.sql_flush(no_style(), ["accounts_securityevent"])
+    with pytest.raises(REFUSED, match="append-only"), transaction.atomic():
+        connection.check_constraints()
+        connection.ops.execute_sql_flush(statements)
     assert SecurityEvent.objects.count() == 1
