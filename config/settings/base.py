@@ -117,7 +117,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: refuses a locked-out login before any
     # password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

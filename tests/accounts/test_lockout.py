@@ -2,6 +2,7 @@
 AXES_FAILURE_LIMIT wrong passwords, and every step is in the security log."""
 import pytest
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.test import Client
 
 from accounts.models import SecurityEvent
@@ -85,3 +86,11 @@ def test_an_unknown_account_name_is_logged_as_typed(db):
     _try(client, "whatever", username="nobody-here")
     event = SecurityEvent.objects.get()
     assert (event.kind, event.username, event.user) == (SecurityEvent.Kind.LOGIN_FAILED, "nobody-here", None)
+
+
+def test_a_login_made_by_code_without_a_request_is_not_counted(clerk, client):
+    """The test client's ``login`` and management commands authenticate
+    without a request: django-axes has no address to count them by."""
+    assert client.login(username="clerk", password="right-horse-battery")
+    assert not client.login(username="clerk", password="wrong")
+    assert authenticate(username="clerk", password="right-horse-battery") == clerk
