@@ -12,11 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from personnel.admin_base import ReadOnlyAdmin
-from personnel.models import UnitUserObjectPermission
 from personnel.roles import Role
 from personnel.services import grant_create, grant_delete
 
-from .models import SecurityEvent
+from .models import Grant, SecurityEvent
 from .selectors import reads_security_log
 from .services import account_changes_record, account_snapshot
 
@@ -108,12 +107,12 @@ class GrantForm(forms.ModelForm):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
 
     class Meta:
-        model = UnitUserObjectPermission
+        model = Grant
         fields = ("user", "role", "content_object")
         labels = {"user": _("account"), "content_object": _("unit")}
 
 
-@admin.register(UnitUserObjectPermission)
+@admin.register(Grant)
 class GrantAdmin(admin.ModelAdmin):
     """A grant is given or taken away, never edited; only a superuser manages
     grants (access.md: an administrator manages them in one place)."""

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from personnel.models import UnitUserObjectPermission
+
 
 class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
@@ -57,3 +59,14 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class Grant(UnitUserObjectPermission):
+    """A grant as the admin shows it: a role held by an account on a unit
+    (personnel's guardian object permission, under a name people use)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        default_permissions = ()

@@ -43,13 +43,13 @@ def test_it_logs_a_grant_given_and_taken_with_who_did_it(tree, root):
 def test_it_logs_grants_given_in_the_grants_admin_by_the_superuser(tree, root, client):
     clerk = UserFactory(username="clerk")
     client.force_login(root)
-    response = client.post("/admin/personnel/unituserobjectpermission/add/", {
+    response = client.post("/admin/accounts/grant/add/", {
         "user": clerk.pk, "role": Role.SUPERVISION, "content_object": tree["5200"].pk,
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     grant = UnitUserObjectPermission.objects.get(user=clerk)
     assert (grant.permission.codename, grant.content_object) == ("role_supervision", tree["5200"])
-    response = client.post(f"/admin/personnel/unituserobjectpermission/{grant.pk}/delete/", {"post": "yes"})
+    response = client.post(f"/admin/accounts/grant/{grant.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not UnitUserObjectPermission.objects.filter(user=clerk).exists()
     events = SecurityEvent.objects.filter(user=clerk).order_by("pk")
@@ -61,8 +61,8 @@ def test_it_logs_grants_given_in_the_grants_admin_by_the_superuser(tree, root, c
 
 def test_only_a_superuser_reaches_the_grants_admin(alice, client):
     client.force_login(alice)
-    assert client.get("/admin/personnel/unituserobjectpermission/").status_code == 403
-    assert client.get("/admin/personnel/unituserobjectpermission/add/").status_code == 403
+    assert client.get("/admin/accounts/grant/").status_code == 403
+    assert client.get("/admin/accounts/grant/add/").status_code == 403
 
 
 def test_it_logs_account_flag_and_group_changes_made_in_the_admin(root, client):
