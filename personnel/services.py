@@ -6,6 +6,9 @@ from collections import defaultdict
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from accounts.models import SecurityEvent
+from accounts.services import security_event_record
+
 from .models import Unit, UnitScope, UnitUserObjectPermission
 from .roles import Role
 
@@ -82,17 +85,24 @@ def _role_permission(role: str) -> Permission:
 
 
 @transaction.atomic
-def grant_create(*, user, role: str, unit: Unit, acting_user=None) -> UnitUserObjectPermission:
-    """Give ``user`` the role on the unit (and so on its whole scope)."""
-    grant, _created = UnitUserObjectPermission.objects.get_or_create(
+def grant_create(*, user, role: str, unit: Unit, acting_user=None, request=None) -> UnitUserObjectPermission:
+    """Give ``user`` the role on the unit (and so on its whole scope); a new
+    grant is written to the security event log with who gave it."""
+    grant, created = UnitUserObjectPermission.objects.get_or_create(
         user=user, permission=_role_permission(role), content_object=unit
     )
+    if created:
+        security_event_record(kind=SecurityEvent.Kind.GRANT_ADDED, user=user, acting_user=acting_user,
+                              request=request, role=Role(role).value, unit=unit)
     return grant
 
 
 @transaction.atomic
-def grant_delete(*, user, role: str, unit: Unit, acting_user=None) -> int:
+def grant_delete(*, user, role: str, unit: Unit, acting_user=None, request=None) -> int:
     deleted, _ = UnitUserObjectPermission.objects.filter(
         user=user, permission=_role_permission(role), content_object=unit
     ).delete()
+    if deleted:
+        security_event_record(kind=SecurityEvent.Kind.GRANT_REMOVED, user=user, acting_user=acting_user,
+                              request=request, role=Role(role).value, unit=unit)
     return deleted

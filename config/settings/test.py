@@ -12,3 +12,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # ``flush``, which refuses while the append-only access log has rows; only
 # here may it empty the log (integrity/management/commands/flush.py).
 ACCESS_LOG_TEST_FLUSH = True
+
+# The test client speaks plain HTTP; the redirect itself is Django's.
+SECURE_SSL_REDIRECT = False

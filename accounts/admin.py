@@ -1,0 +1,163 @@
+"""The security event log (read-only, hq supervision and superusers only), the
+account admin that records who changed an account's flags and groups, and
+the grants admin (superusers only) that gives and takes roles on units
+through ``personnel.services``, so each change is logged with who made it."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from personnel.admin_base import ReadOnlyAdmin
+from personnel.roles import Role
+from personnel.services import grant_create, grant_delete
+
+from .models import Grant, SecurityEvent
+from .selectors import reads_security_log
+from .services import account_changes_record, account_snapshot
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "kind", "username", "actor_username", "role", "unit_code", "unit_name", "change_summary",
+                    "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("username", "actor_username", "unit_code")
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and reads_security_log(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return reads_security_log(request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if reads_security_log(request.user) else qs.none()
+
+    def get_actions(self, request):
+        return {}  # no bulk delete, even for superusers
+
+    # Anyone else gets 404 for every page of the log: its existence and
+    # contents are not theirs to learn.
+    def changelist_view(self, request, extra_context=None):
+        if not reads_security_log(request.user):
+            raise Http404
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if not reads_security_log(request.user):
+            raise Http404
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        raise Http404  # the log never changes, so it has no history
+
+    @admin.display(description=_("change"))
+    def change_summary(self, obj):
+        parts = []
+        for name, change in sorted(obj.changes.items()):
+            if name == "groups":
+                if change.get("added"):
+                    parts.append(_("groups added: %(names)s") % {"names": ", ".join(change["added"])})
+                if change.get("removed"):
+                    parts.append(_("groups removed: %(names)s") % {"names": ", ".join(change["removed"])})
+            else:
+                label = get_user_model()._meta.get_field(name).verbose_name
+                parts.append(_("%(field)s: %(before)s → %(after)s") % {
+                    "field": label, "before": _yes_no(change[0]), "after": _yes_no(change[1]),
+                })
+        return "; ".join(str(p) for p in parts)
+
+
+def _yes_no(value) -> str:
+    return str(_("yes") if value else _("no"))
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Django's user admin, writing a security event for every change of an
+    account's superuser, staff or active flag or of its groups, with who
+    made it. The admin saves the account and then its groups, in one
+    transaction; the snapshot is taken before the first and compared after
+    the second."""
+
+    def save_model(self, request, obj, form, change):
+        request._account_before = account_snapshot(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        account_changes_record(user=form.instance, before=request._account_before, acting_user=request.user,
+                               request=request)
+
+
+def _role_of(grant) -> Role:
+    return Role(grant.permission.codename.removeprefix("role_"))
+
+
+class GrantForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+    class Meta:
+        model = Grant
+        fields = ("user", "role", "content_object")
+        labels = {"user": _("account"), "content_object": _("unit")}
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    """A grant is given or taken away, never edited; only a superuser manages
+    grants (access.md: an administrator manages them in one place)."""
+
+    form = GrantForm
+    list_display = ("user", "role_label", "content_object")
+    search_fields = ("user__username", "content_object__code", "content_object__name")
+    autocomplete_fields = ("user", "content_object")
+    list_select_related = ("user", "permission", "content_object")
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).filter(permission__codename__startswith="role_")
+        return qs if self._superuser(request) else qs.none()
+
+    @admin.display(description=_("role"), ordering="permission__codename")
+    def role_label(self, obj):
+        return _role_of(obj).label
+
+    def save_model(self, request, obj, form, change):
+        grant = grant_create(user=obj.user, role=form.cleaned_data["role"], unit=obj.content_object,
+                             acting_user=request.user, request=request)
+        obj.pk, obj.permission = grant.pk, grant.permission
+
+    def delete_model(self, request, obj):
+        grant_delete(user=obj.user, role=_role_of(obj), unit=obj.content_object, acting_user=request.user,
+                     request=request)
+
+    def delete_queryset(self, request, queryset):
+        for grant in queryset.select_related("user", "permission", "content_object"):
+            self.delete_model(request, grant)

@@ -1,0 +1,72 @@
+"""The security event log: logins, failed logins, lockouts, logouts and every
+change of what an account may do (grants, superuser/staff/active flags,
+groups), with who made the change.
+
+Append-only like the integrity access log: the admin offers no change or
+delete, and database triggers (migration 0002) refuse UPDATE, DELETE, an
+INSERT that would replace an existing row (SQLite's REPLACE) and, on
+PostgreSQL, TRUNCATE. Accounts are PROTECTed so that deleting one cannot
+erase its trail; deactivate accounts instead. Units are stored by code and
+name, not by foreign key, so the log never blocks or follows a change of the
+unit tree.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from personnel.models import UnitUserObjectPermission
+
+
+class SecurityEvent(models.Model):
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOCKOUT = "lockout", _("lockout")
+        LOGOUT = "logout", _("logout")
+        GRANT_ADDED = "grant_added", _("grant added")
+        GRANT_REMOVED = "grant_removed", _("grant removed")
+        ACCOUNT_CHANGED = "account_changed", _("account flags changed")
+        GROUPS_CHANGED = "groups_changed", _("groups changed")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    username = models.CharField(_("account name"), max_length=150, blank=True,
+                                help_text=_("As typed at the login form, for an account that may not exist."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_username = models.CharField(_("changed by (name)"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    unit_code = models.CharField(_("unit code"), max_length=20, blank=True)
+    unit_name = models.CharField(_("unit name"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True,
+                               help_text=_("Each changed field with its value before and after."))
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["kind", "at"], name="security_event_kind_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class Grant(UnitUserObjectPermission):
+    """A grant as the admin shows it: a role held by an account on a unit
+    (personnel's guardian object permission, under a name people use)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        default_permissions = ()
