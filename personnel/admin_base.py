@@ -215,7 +215,7 @@ class DeclaredLookupsOnly:
 
     @staticmethod
     def _is_lookup_name(field, part: str) -> bool:
-        return part in field.get_lookups() or part in field.get_transforms()
+        return field.get_lookup(part) is not None or field.get_transform(part) is not None
 
     def _date_hierarchy(self, request):
         hierarchy = self.date_hierarchy
@@ -388,6 +388,11 @@ class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmi
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self._visible_or_404(request, object_id)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        try:
+            history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404  # a version id that is not a number names no version
         # simple_history saves a POSTed revert after checking view permission
         # only; a read-only user would otherwise roll the record back.
         if request.method == "POST" and not self.has_change_permission(request, obj):
