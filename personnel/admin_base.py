@@ -261,7 +261,9 @@ class DeclaredLookupsOnly:
             return refused
         if ERROR_FLAG in request.GET:
             # Django lands here after a filter value or page it could not use.
-            messages.warning(request, gettext("The filter or page in the address was not valid; showing the whole list."))
+            messages.warning(
+                request, gettext("The filter or page in the address was not valid; showing the whole list.")
+            )
         return super().changelist_view(request, extra_context)
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.messages import get_messages
 
+from integrity.models import Complaint, RiskAlert
 from personnel.admin_base import DeclaredLookupsOnly
 from personnel.models import Officer
 
@@ -134,7 +135,7 @@ def test_it_drops_a_search_field_into_a_kind_the_user_may_not_read(rf, service):
     request.user = service.users["hr"]
     assert not officer_admin.lookup_path_allowed(request, "complaints__received_date")  # reverse
     assert officer_admin.lookup_path_allowed(request, "unit__code")
-    complaint_admin = admin.site._registry[next(m for m in admin.site._registry if m.__name__ == "Complaint")]
+    complaint_admin = admin.site._registry[Complaint]
     assert complaint_admin.lookup_path_allowed(request, "officer__name")  # hr may read officers
     request = rf.get("/")  # the admin answers each question once per request
     request.user = service.users["officer"]
@@ -148,7 +149,8 @@ def test_it_drops_a_search_field_into_a_kind_the_user_may_not_read(rf, service):
     ("/admin/integrity/case/?p=999", False), ("/admin/integrity/complaint/?p=999", False),
     ("/admin/integrity/riskalert/?p=abc", False), ("/admin/integrity/case/?unit=1", True),
     ("/admin/integrity/case/?nosuchfield=1", True), ("/admin/integrity/case/?opened_date__year=abc", True),
-    ("/admin/integrity/case/?status__exact=zzz&p=999", False), ("/admin/integrity/inspection/?passed__exact=maybe", True),
+    ("/admin/integrity/case/?status__exact=zzz&p=999", False),
+    ("/admin/integrity/inspection/?passed__exact=maybe", True),
 ])
 def test_the_integrity_lists_answer_bad_query_strings_with_a_message(client, service, url, message):
     """A page past the end shows the last one (one page here); a filter the
@@ -186,8 +188,6 @@ def test_a_version_id_that_is_not_a_number_answers_404(client, service):
 
 
 def test_the_alert_revert_page_does_not_offer_the_readers_own_case(client, service):
-    from integrity.models import RiskAlert
-
     _login(client, service, "suspect")
     alert = RiskAlert.objects.get(officer__staff_no="S5101")
     version = alert.history.first().history_id

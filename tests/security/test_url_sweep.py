@@ -25,6 +25,7 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
@@ -49,7 +50,7 @@ TYPED_QUERIES = [
 SCOPE_QUERIES = ["", "unit=0200"]
 # Asked of every admin list: pages and orderings that do not exist, a
 # parameter no list takes, a field a popup may not return.
-LIST_QUERIES = ["p=999&o=99", "p=abc&o=1.-2.abc&all=", "nosuchfield=1", "_to_field=nosuch"]
+LIST_QUERIES = ["p=999&o=99", "p=abc&o=1.-2.abc&all=&_to_field=nosuch", "nosuchfield=1"]
 
 
 def _value_makers(service):
@@ -61,7 +62,10 @@ def _value_makers(service):
             return [str(s.samples[Case]["in"]), str(s.samples[Case]["out"]), "999999"]
         model = pattern.model_admin.model
         sample = s.samples.get(model)
-        known = [sample["in"], sample["out"]] if sample else list(model.objects.order_by("pk").values_list("pk", flat=True)[:1])
+        if sample:
+            known = [sample["in"], sample["out"]]
+        else:
+            known = list(model.objects.order_by("pk").values_list("pk", flat=True)[:1])
         return [str(pk) for pk in known] + ["999999"]
 
     def version_ids(pattern: Pattern):
@@ -108,10 +112,10 @@ def relation_filters(model, hops=2) -> list[str]:
 
 
 def search_tokens(hidden) -> list[str]:
-    """A few hidden texts to search for: one of each sort (case number,
-    staff number, name), enough for a search path into a hidden kind."""
-    picks = [sorted(t for t in hidden if t.startswith("AJ-")), sorted(t for t in hidden if t.startswith("S") and t[1:].isdigit()),
-             sorted(t for t in hidden if not t.isascii())]
+    """A few hidden texts to search for: a case number and a name (an
+    officer's, a posting's, a course's), enough for a search path into a
+    hidden kind."""
+    picks = [sorted(t for t in hidden if t.startswith("AJ-")), sorted(t for t in hidden if not t.isascii())]
     return [group[0] for group in picks if group]
 
 
@@ -128,8 +132,6 @@ def _junk_filters(model_admin) -> list[str]:
 
 
 def _autocomplete_queries(tokens) -> list[str]:
-    from django.contrib import admin
-
     queries = []
     for model, model_admin in admin.site._registry.items():
         for field_name in getattr(model_admin, "autocomplete_fields", ()):
@@ -201,7 +203,7 @@ def _export_form(sweep, url):
     return data
 
 
-def _sweep_admin_list(sweep, pattern, url, service):
+def _sweep_admin_list(sweep, pattern, url):
     model_admin = pattern.model_admin
     tokens = search_tokens(sweep.hidden)
     base = sweep.ask(url)
@@ -244,7 +246,7 @@ def _sweep(client, service, user):
     for pattern in patterns():
         for index, url in enumerate(urls(pattern, makers)):
             if pattern.model_admin is not None and pattern.url_name.endswith("_changelist"):
-                _sweep_admin_list(sweep, pattern, url, service)
+                _sweep_admin_list(sweep, pattern, url)
             elif pattern.model_admin is not None and pattern.url_name.endswith("_export"):
                 _sweep_export(sweep, url, pattern)
             else:
