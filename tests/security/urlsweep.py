@@ -84,7 +84,6 @@ def urls(pattern: Pattern, values: dict) -> list[str]:
             match = resolve(url)
         except Resolver404:
             continue
-        if match.func is pattern.callback or getattr(match.func, "__wrapped__", None) is pattern.callback \
-                or match.func == pattern.callback:
+        if match.func is pattern.callback:
             out.append(url)
     return out
