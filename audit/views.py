@@ -29,9 +29,16 @@ def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
     if not raw:
         return today, None
     try:
-        return dt.date.fromisoformat(raw), None
+        as_of = dt.date.fromisoformat(raw)
     except ValueError:
         return today, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
+    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        # The audit window reaches years back from the date: 0001-01-01
+        # would leave the calendar.
+        return today, _("The date must be in the years %(first)s to %(last)s; showing today.") % {
+            "first": FIRST_YEAR, "last": LAST_YEAR,
+        }
+    return as_of, None
 
 
 def _year(raw: str | None) -> tuple[int, str | None]:

@@ -79,7 +79,8 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         with transaction.atomic():
             response = super().changelist_view(request, extra_context)
-            cl = getattr(response, "context_data", {}) and response.context_data.get("cl")
+            # A redirect (a filter or page the list could not use) shows nothing.
+            cl = (getattr(response, "context_data", None) or {}).get("cl")
             if cl is not None:
                 self._log(request, AccessLog.Action.LIST, [obj.pk for obj in cl.result_list])
             return response

@@ -56,9 +56,10 @@ class NeedToKnowQuerySet(ScopedQuerySet):
         return self._allowed(user, self._scope().write, shared=False)
 
     def within_grants(self, user, roles):
-        if _is_everything(user):
-            return self
-        return self.filter(self._in_units(units_in_scope(user, roles)))
+        # A form may offer only what the user could read: never a record
+        # naming the user, so a case select cannot list the user's own case.
+        qs = self if _is_everything(user) else self.filter(self._in_units(units_in_scope(user, roles)))
+        return qs.exclude(self._naming(user))
 
     def in_unit_scope(self, unit):
         UnitScope = apps.get_model("personnel", "UnitScope")

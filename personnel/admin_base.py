@@ -9,17 +9,23 @@ them answers 404 so its existence is not disclosed.
 from __future__ import annotations
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter, SimpleListFilter
+from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote, unquote
+from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
+from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,7 +57,218 @@ def _is_autocomplete(request) -> bool:
     return bool(match and match.url_name == "autocomplete")
 
 
-class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+# Query-string parameters of a list that are not filters: page, ordering by
+# a shown column, search, show all, facets, popup, the field a popup returns.
+LIST_CONTROL_PARAMS = frozenset(
+    (PAGE_VAR, ERROR_FLAG, ORDER_VAR, SEARCH_VAR, ALL_VAR, IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR)
+)
+DATE_HIERARCHY_PARTS = ("year", "month", "day")
+
+
+def _filter_path(item) -> str | None:
+    """The field path a ``list_filter`` entry filters on (None: a SimpleListFilter)."""
+    if isinstance(item, (list, tuple)):
+        return item[0]
+    if isinstance(item, str):
+        return item
+    return None
+
+
+class DeclaredOrderingChangeList(ChangeList):
+    """Django sorts by any column index in ``?o=``; this list sorts only by
+    the columns ``get_sortable_by`` declares for the user."""
+
+    def get_ordering_field(self, field_name):
+        if self.sortable_by is not None and field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+
+class DeclaredLookupsOnly:
+    """The one rule for what a list may be filtered, searched and sorted by.
+
+    Mixed into every admin of the project (ScopedAdmin, ReadOnlyAdmin and the
+    auth admins re-registered in personnel.admin). A list, its export and its
+    autocomplete accept:
+
+    - the parameters of the filters the admin declares in ``list_filter``
+      (the field path itself, or a lookup on that field; a relation field
+      only by its primary key) and of its ``date_hierarchy`` (year, month,
+      day), plus the list's own controls (page, ordering, search, ...);
+    - a search over ``search_fields``, ordering by the shown columns.
+
+    Anything else in the query string is dropped with a message naming it,
+    never turned into a query. A declared filter, search field, date
+    hierarchy or sortable column counts only for a user who may read every
+    record kind its path passes through, and only along forward relations
+    (from the record to what it points at): a reverse relation would tell
+    which records have (or lack) records of another kind -- for an officer,
+    complaints or cases -- so it is never followed.
+    """
+
+    # --- which kinds a lookup path may pass through
+    def _may_read_model(self, request, model) -> bool:
+        if model is self.model:
+            return True
+        model_admin = self.admin_site._registry.get(model)
+        if model_admin is not None:
+            return model_admin.has_view_permission(request)
+        scope = getattr(model, "scope", None)
+        if scope is not None:
+            return _is_superuser(request.user) or has_grant(request.user, scope.read)
+        return _is_superuser(request.user)
+
+    def _path_fields(self, path: str):
+        """The fields a lookup path names, from this admin's model; the rest
+        of the path (lookups and transforms) is ignored. None if the path
+        follows a reverse relation or names no field."""
+        model, fields = self.model, []
+        for part in path.split(LOOKUP_SEP):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if field.is_relation and not field.concrete:
+                return None  # a reverse relation (or a generic one)
+            fields.append(field)
+            if not field.is_relation:
+                break
+            model = field.related_model
+        return fields or None
+
+    def lookup_path_allowed(self, request, path: str) -> bool:
+        """May ``request.user`` filter, search or sort this list by ``path``?"""
+        fields = self._path_fields(path)
+        if fields is None:
+            return False
+        return all(self._may_read_model(request, f.related_model) for f in fields if f.is_relation)
+
+    # --- the declared lookups, narrowed to the user
+    def get_list_filter(self, request):
+        declared = []
+        for item in super().get_list_filter(request):
+            path = _filter_path(item)
+            if path is None:
+                declared.append(item)
+                continue
+            if not self.lookup_path_allowed(request, path):
+                continue
+            if isinstance(item, str) and self._path_fields(path)[-1].is_relation:
+                # Offer only the related records the user's own list points
+                # at, never every row of the related table.
+                item = (item, RelatedOnlyFieldListFilter)
+            declared.append(item)
+        return declared
+
+    def get_search_fields(self, request):
+        return [
+            field for field in super().get_search_fields(request)
+            if self.lookup_path_allowed(request, field.lstrip("^=@"))
+        ]
+
+    def get_sortable_by(self, request):
+        return [name for name in super().get_sortable_by(request) if self._column_sortable(request, name)]
+
+    def _column_sortable(self, request, column) -> bool:
+        if isinstance(column, str):
+            try:
+                self.model._meta.get_field(column)
+                return self.lookup_path_allowed(request, column)
+            except FieldDoesNotExist:
+                column = getattr(self, column, None) or getattr(self.model, column, None)
+        path = getattr(column, "admin_order_field", None)
+        return isinstance(path, str) and self.lookup_path_allowed(request, path.lstrip("-"))
+
+    def get_changelist(self, request, **kwargs):
+        return DeclaredOrderingChangeList
+
+    def _declared_param(self, request, key: str) -> bool:
+        if key in LIST_CONTROL_PARAMS:
+            return True
+        for item in self.get_list_filter(request):
+            if isinstance(item, type) and issubclass(item, SimpleListFilter):
+                if key == item.parameter_name:
+                    return True
+                continue
+            path = _filter_path(item)
+            if path is not None and self._filter_param(path, key):
+                return True
+        hierarchy = self._date_hierarchy(request)
+        return bool(hierarchy) and key in {f"{hierarchy}{LOOKUP_SEP}{part}" for part in DATE_HIERARCHY_PARTS}
+
+    def _filter_param(self, path: str, key: str) -> bool:
+        """Is ``key`` the declared filter ``path`` or a lookup on its field?
+        A relation field is matched only through its primary key, so the
+        parameter cannot walk on into the related kind."""
+        if key == path:
+            return True
+        prefix = path + LOOKUP_SEP
+        if not key.startswith(prefix):
+            return False
+        rest = key[len(prefix):].split(LOOKUP_SEP)
+        field = self._path_fields(path)[-1]
+        if field.is_relation:
+            target = field.related_model._meta
+            if rest[0] in ("pk", target.pk.name, target.pk.attname):
+                rest = rest[1:]
+            return all(self._is_lookup_name(target.pk, part) for part in rest)
+        return all(self._is_lookup_name(field, part) for part in rest)
+
+    @staticmethod
+    def _is_lookup_name(field, part: str) -> bool:
+        return field.get_lookup(part) is not None or field.get_transform(part) is not None
+
+    def _date_hierarchy(self, request):
+        hierarchy = self.date_hierarchy
+        return hierarchy if hierarchy and self.lookup_path_allowed(request, hierarchy) else None
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if request is None:
+            return False
+        # Django's raw-id popups filter by a field's limit_choices_to.
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            if callable(fk_lookup):
+                fk_lookup = fk_lookup()
+            if (lookup, value) in url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return self._declared_param(request, lookup)
+
+    def undeclared_params(self, request) -> list[str]:
+        """Query-string parameters this list does not accept from this user."""
+        return sorted(
+            key for key, values in request.GET.lists()
+            if not any(self.lookup_allowed(key, value, request) for value in values)
+        )
+
+    def refuse_undeclared(self, request, target: str):
+        """A redirect to ``target`` without the parameters this list does not
+        accept, with a message naming them; None when there are none."""
+        refused = self.undeclared_params(request)
+        if not refused:
+            return None
+        kept = request.GET.copy()
+        for key in refused:
+            del kept[key]
+        messages.warning(request, gettext(
+            "This list cannot be filtered by %(params)s; the filter was ignored."
+        ) % {"params": ", ".join(f"“{key}”" for key in refused)})
+        return HttpResponseRedirect(f"{target}?{kept.urlencode()}" if kept else target)
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        refused = self.refuse_undeclared(request, request.path)
+        if refused is not None:
+            return refused
+        if ERROR_FLAG in request.GET:
+            # Django lands here after a filter value or page it could not use.
+            messages.warning(
+                request, gettext("The filter or page in the address was not valid; showing the whole list.")
+            )
+        return super().changelist_view(request, extra_context)
+
+
+class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmin):
     # The formats of data-formats.md, which neutralise formulas on export.
     export_formats = EXPORT_FORMATS
     list_per_page = 50
@@ -121,6 +338,20 @@ class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def has_export_permission(self, request):
         return self._may_read_kind(request)
 
+    def export_action(self, request):
+        # The export takes the list's query string: the same rule, the same
+        # plain answers, and a filter value it cannot use is not a traceback.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        refused = self.refuse_undeclared(request, request.path)
+        if refused is not None:
+            return refused
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            messages.error(request, gettext("The filter in the address was not valid; nothing was exported."))
+            return HttpResponseRedirect(request.path)
+
     # --- a record outside the user's grants does not exist for them
     def get_object(self, request, object_id, from_field=None):
         # Django checks permissions before it notices the object is missing,
@@ -162,6 +393,11 @@ class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self._visible_or_404(request, object_id)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        try:
+            history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404  # a version id that is not a number names no version
         # simple_history saves a POSTed revert after checking view permission
         # only; a read-only user would otherwise roll the record back.
         if request.method == "POST" and not self.has_change_permission(request, obj):
@@ -291,7 +527,7 @@ class ScopedAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return queryset.filter(pk__in=choices.values("pk"))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     """For append-only logs: nobody adds, changes or deletes through the admin."""
 
     def has_add_permission(self, request):

@@ -1,0 +1,131 @@
+"""A small service for the side-channel tests, on the tree of tests/conftest.py.
+
+The demo accounts (fixtures/accounts.py) hold their grants on units of this
+tree instead of the demo's: admin (superuser), hr (HR at 5100), supervisor
+(supervision at 9100: 5100 and 5200 with their subtrees), auditor (audit at
+5100), leader (leadership at hq), officer (no grant; officer S5101), and
+suspect: supervision at 9100 and himself officer S5100, named in a case, a
+complaint and an alert.
+
+Every record carries a text no other record contains (a case number, an
+officer's name and staff number, a position, a title), so a response that
+shows a record can be caught by that text. Records:
+
+    officer  S5100 苏督察   5100  named in case AJ-SUSPECT-5100, a complaint, an alert
+    officer  S5101 欧关员   5101  the officer account; case AJ-OFFICER-5101, a complaint, an alert
+    officer  S5102 符备员   5102  HR's reserve cadre
+    officer  S5200 深查员   5200  enforcement statistics
+    officer  S0200 津门秘员 0200  out of every scope but hq's: case AJ-TIANJIN-0200, complaint,
+                                  alert, reserve, posting, training, appraisals
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+from audit.models import Audit, Finding, InternalControl
+from integrity.models import Case, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey
+from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
+from personnel.roles import Role
+from personnel.services import grant_create
+from tests.factories import LeaderAppraisalFactory, OfficerFactory, PostingFactory, ReserveCadreFactory, UserFactory
+from tests.integrity.factories import (
+    ComplaintFactory, EnforcementStatFactory, InspectionFactory, IntegrityAppraisalFactory, RiskAlertFactory,
+    SurveyFactory, case_naming,
+)
+from training.models import PoliticalWork, TrainingRecord
+
+OFFICERS = {
+    "5100": "苏督察", "5101": "欧关员", "5102": "符备员", "5200": "深查员", "0200": "津门秘员",
+}
+PERSONAS = ("admin", "hr", "supervisor", "auditor", "leader", "officer", "suspect")
+
+
+@dataclass
+class Service:
+    unit: dict
+    officer: dict
+    users: dict
+    # (model, pk) -> the texts that identify that record
+    texts: dict = field(default_factory=dict)
+    # record kind -> {"in": pk, "out": pk}: a record in 5101 (or 5100) and one in 0200
+    samples: dict = field(default_factory=dict)
+
+    def mark(self, obj, *texts):
+        self.texts[(type(obj), obj.pk)] = [str(t) for t in texts]
+        return obj
+
+
+def _training(officer, course):
+    return TrainingRecord.objects.create(
+        officer=officer, course=course, start_date=dt.date(2009, 3, 2), end_date=dt.date(2009, 3, 6), days=5,
+        mode=TrainingRecord.Mode.FULL_TIME,
+    )
+
+
+@pytest.fixture
+def service(tree):
+    users = {
+        "admin": UserFactory(username="admin", is_superuser=True),
+        "hr": UserFactory(username="hr"),
+        "supervisor": UserFactory(username="supervisor"),
+        "auditor": UserFactory(username="auditor"),
+        "leader": UserFactory(username="leader"),
+        "officer": UserFactory(username="officer"),
+        "suspect": UserFactory(username="suspect"),
+    }
+    for name, role, code in (("hr", Role.HR, "5100"), ("supervisor", Role.SUPERVISION, "9100"),
+                             ("auditor", Role.AUDIT, "5100"), ("leader", Role.LEADERSHIP, "0000"),
+                             ("suspect", Role.SUPERVISION, "9100")):
+        grant_create(user=users[name], role=role, unit=tree[code])
+    s = Service(unit=tree, officer={}, users=users)
+    for code, name in OFFICERS.items():
+        user = {"5100": users["suspect"], "5101": users["officer"]}.get(code)
+        s.officer[code] = s.mark(OfficerFactory(staff_no=f"S{code}", name=name, unit=tree[code], user=user),
+                                 f"S{code}", name)
+    o = s.officer
+    cases = {code: s.mark(case_naming(o[code], case_no=f"AJ-{label}-{code}"), f"AJ-{label}-{code}")
+             for code, label in (("5100", "SUSPECT"), ("5101", "OFFICER"), ("0200", "TIANJIN"))}
+    complaints = {code: ComplaintFactory(officer=o[code]) for code in ("5100", "5101", "0200")}
+    alerts = {code: RiskAlertFactory(officer=o[code]) for code in ("5100", "5101", "0200")}
+    stats = {code: EnforcementStatFactory(officer=o[code]) for code in ("5200", "0200")}
+    reserves = {code: ReserveCadreFactory(officer=o[code]) for code in ("5102", "0200")}
+    postings = {code: s.mark(PostingFactory(officer=o[code], position=f"岗位P{code}"), f"岗位P{code}")
+                for code in ("5101", "0200")}
+    appraisals = {code: s.mark(LeaderAppraisalFactory(officer=o[code], comment=f"评语A{code}"), f"评语A{code}")
+                  for code in ("5101", "0200")}
+    courses = {code: s.mark(_training(o[code], f"课程C{code}"), f"课程C{code}") for code in ("5101", "0200")}
+    works = {code: s.mark(PoliticalWork.objects.create(unit=tree[code], date=dt.date(2009, 7, 1), title=f"活动W{code}",
+                                                       participants=10), f"活动W{code}")
+             for code in ("5101", "0200")}
+    integrity = {code: IntegrityAppraisalFactory(unit=tree[code], officer=o.get(code)) for code in ("5101", "0200")}
+    inspections = {code: InspectionFactory(unit=tree[code]) for code in ("5101", "0200")}
+    surveys = {code: SurveyFactory(unit=tree[code]) for code in ("5101", "0200")}
+    audits = {code: s.mark(Audit.objects.create(
+        audit_no=f"SJ-{code}", kind=Audit.Kind.ECONOMIC_RESPONSIBILITY, unit=tree[code], officer=o[code],
+        period_start=dt.date(2006, 1, 1), period_end=dt.date(2008, 12, 31), completed_date=dt.date(2009, 6, 30),
+    ), f"SJ-{code}") for code in ("5101", "0200")}
+    findings = {code: s.mark(Finding.objects.create(audit=audits[code], description=f"问题F{code}",
+                                                    deadline=dt.date(2009, 12, 31)), f"问题F{code}")
+                for code in ("5101", "0200")}
+    controls = {code: InternalControl.objects.create(unit=tree[code], established_date=dt.date(2008, 1, 1))
+                for code in ("5101", "0200")}
+    in_code = {Case: "5101", Complaint: "5101", RiskAlert: "5101", EnforcementStat: "5200", ReserveCadre: "5102"}
+    for model, records in ((Officer, o), (Case, cases), (Complaint, complaints), (RiskAlert, alerts),
+                           (EnforcementStat, stats), (ReserveCadre, reserves), (Posting, postings),
+                           (LeaderAppraisal, appraisals), (TrainingRecord, courses), (PoliticalWork, works),
+                           (IntegrityAppraisal, integrity), (Inspection, inspections), (Survey, surveys),
+                           (Audit, audits), (Finding, findings), (InternalControl, controls)):
+        s.samples[model] = {"in": records[in_code.get(model, "5101")].pk, "out": records["0200"].pk}
+    s.samples[type(tree["5101"])] = {"in": tree["5101"].pk, "out": tree["0200"].pk}
+    return s
+
+
+def hidden_texts(service, user) -> set[str]:
+    """The identifying texts of every marked record ``user`` may not read,
+    decided by the one scoping layer."""
+    hidden = set()
+    for (model, pk), texts in service.texts.items():
+        if not model.objects.visible_to(user).filter(pk=pk).exists():
+            hidden.update(texts)
+    return hidden
