@@ -7,11 +7,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from personnel.admin_base import ReadOnlyAdmin
+from personnel.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
 from personnel.roles import Role
 from personnel.services import grant_create, grant_delete
 
@@ -79,10 +80,16 @@ def _yes_no(value) -> str:
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AccountGroupAdmin(DeclaredLookupsOnly, GroupAdmin):
+    """Django's group admin under the project's rule for list lookups."""
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(DeclaredLookupsOnly, UserAdmin):
     """Django's user admin, writing a security event for every change of an
     account's superuser, staff or active flag or of its groups, with who
     made it. The admin saves the account and then its groups, in one
@@ -113,7 +120,7 @@ class GrantForm(forms.ModelForm):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     """A grant is given or taken away, never edited; only a superuser manages
     grants (access.md: an administrator manages them in one place)."""
 

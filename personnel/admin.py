@@ -1,10 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import DeclaredLookupsOnly, ReadOnlyAdmin, ScopedAdmin
+from .admin_base import ReadOnlyAdmin, ScopedAdmin
 from .importing.admin import RecordImportMixin
 from .models import ImportLog, LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
 from .resources import (
@@ -15,21 +12,6 @@ from .services import unit_save
 admin.site.site_header = _("Customs workforce and integrity-risk information system")
 admin.site.site_title = _("Workforce information system")
 admin.site.index_title = _("Records")
-
-# Django's account admins follow the project's rule for list lookups too.
-admin.site.unregister(get_user_model())
-admin.site.unregister(Group)
-
-
-@admin.register(get_user_model())
-class AccountAdmin(DeclaredLookupsOnly, UserAdmin):
-    pass
-
-
-@admin.register(Group)
-class AccountGroupAdmin(DeclaredLookupsOnly, GroupAdmin):
-    pass
-
 
 @admin.register(Unit)
 class UnitAdmin(RecordImportMixin, ScopedAdmin):
