@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from audit import composite
 from audit.models import Audit
-from indicators import engine
+from core import indicators as engine
 from personnel.models import Unit
 from personnel.services import unit_scope_rebuild
 from tests.audit.factories import AuditFactory, InternalControlFactory

@@ -8,6 +8,7 @@ import pytest
 
 from audit import composite
 from audit.models import InternalControl
+from core import indicators as engine
 from fixtures.demo import DemoService
 from fixtures.loader import demo_service_load
 from personnel.models import Unit, UnitScope
@@ -41,7 +42,7 @@ def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula
     n = UnitScope.objects.filter(root=last.unit, unit__kind__in=["direct", "subordinate"]).count()
     k = last.figures[ic].numerator
     assert last.figures[ic].denominator == n
-    weights = {key: composite.weight(key) for key in keys}
+    weights = {indicator.key: indicator.composite_weight() for indicator in engine.indicators()}
     with_data = [key for key, score in zip(keys, last.scores) if score is not None]
     new_ic_score = min(Fraction(k + 1, n) / Fraction("0.9"), Fraction(1))
     expected = 100 * (
