@@ -248,7 +248,7 @@ class Indicator:
         return None
 
     def composite_weight(self) -> Fraction:
-        return Fraction(str(getattr(settings, "COMPOSITE_WEIGHTS", {}).get(self.key, self.weight)))
+        return Fraction(str(settings.COMPOSITE_WEIGHTS.get(self.key, self.weight)))
 
     def figure(self, numerator: int, denominator: int) -> Figure:
         return Figure(self.key, int(numerator), int(denominator), self.target, self.comparison)
