@@ -51,7 +51,9 @@ def dashboard(request):
     }
     if unit is not None:
         indicators = engine.indicators()
-        data = selectors.dashboard(access, unit=unit, year=year, indicators=indicators, sort=request.GET.get("sort", ""))
+        data = selectors.dashboard(
+            access, unit=unit, year=year, indicators=indicators, sort=request.GET.get("sort", "")
+        )
         context.update(
             cards=data.cards,
             rows=data.rows,

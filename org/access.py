@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cached_property
 
-from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from personnel.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from personnel.roles import ALL_ROLES, Role
 from personnel.scoping import _is_everything, granted_units, units_in_scope
 
@@ -59,9 +60,9 @@ class Access:
         if not (self.user and self.user.is_authenticated and self.user.is_active):
             return frozenset()
         codenames = {role.codename: role for role in Role}
-        direct = apps.get_model("personnel", "UnitUserObjectPermission").objects.filter(user=self.user)
-        via_group = apps.get_model("personnel", "UnitGroupObjectPermission").objects.filter(group__user=self.user)
-        held = apps.get_model("auth", "Permission").objects.filter(
+        direct = UnitUserObjectPermission.objects.filter(user=self.user)
+        via_group = UnitGroupObjectPermission.objects.filter(group__user=self.user)
+        held = Permission.objects.filter(
             Q(pk__in=direct.values("permission")) | Q(pk__in=via_group.values("permission")),
             codename__in=codenames,
         )
@@ -102,7 +103,7 @@ class Access:
         if self.everything:
             return True
         if unit.pk not in self._covering:
-            self.coverage(apps.get_model("personnel", "Unit").objects.filter(pk=unit.pk))
+            self.coverage(Unit.objects.filter(pk=unit.pk))
         return bool(self._covering.get(unit.pk, frozenset()) & _role_set(roles))
 
     # --- What a page may link to -------------------------------------------
@@ -117,7 +118,6 @@ class Access:
         return self.covers(unit, DASHBOARD_ROLES)
 
     def may_see_composite(self, unit) -> bool:
-        Unit = apps.get_model("personnel", "Unit")
         if not self.covers(unit, COMPOSITE_ROLES):
             return False
         return unit.kind in (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE) or self.covers(unit, Role.LEADERSHIP)

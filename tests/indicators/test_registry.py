@@ -122,3 +122,11 @@ def test_it_refuses_a_second_definition_with_the_same_key(registered):
     clash = type("Clash", (LeaderShare,), {})
     with pytest.raises(ValueError, match=KEY):
         engine.register(clash)
+
+
+def test_it_opens_need_to_know_drill_downs_to_supervision_only():
+    """Leadership sees cases and complaints only as counts (access.md): a
+    definition that names people in them lets supervision alone drill down."""
+    sensitive = [indicator for indicator in engine.indicators() if indicator.sensitive]
+    assert [indicator.key for indicator in sensitive] == ["case_involvement_rate"]
+    assert all(indicator.drill_down_roles == {Role.SUPERVISION} for indicator in sensitive)
