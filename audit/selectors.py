@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404
 
+from core.indicators import CUSTOMS_KINDS
 from org.access import COMPOSITE_ROLES, Access
 from personnel.models import Posting, Unit, UnitScope
 from personnel.scoping import granted_units, has_grant, units_in_scope
@@ -19,7 +20,6 @@ from .composite import customs_in
 from .indicators import audit_window, covering_audits
 from .models import READ_AUDIT, Audit, Finding
 
-CUSTOMS_KINDS = [Unit.Kind.DIRECT, Unit.Kind.SUBORDINATE]
 # Broadest first: the default scope of a page is the user's broadest grant.
 _KIND_ORDER = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE,
                Unit.Kind.SUBORDINATE, Unit.Kind.DEPARTMENT]
