@@ -258,8 +258,15 @@ REGISTRY: dict[str, Indicator] = {}
 _discovered = False
 
 
+# What every definition must declare; the rest have defaults on Indicator.
+REQUIRED = ("key", "position", "label", "short_label", "seed", "target")
+
+
 def register(cls):
     """Class decorator: instantiate and register a definition."""
+    missing = [name for name in REQUIRED if not hasattr(cls, name)]
+    if missing:
+        raise TypeError(f"{cls.__name__} declares no {', '.join(missing)}")
     existing = REGISTRY.get(cls.key)
     if existing is not None and type(existing) is not cls:
         raise ValueError(f"indicator {cls.key!r} is defined twice ({type(existing).__name__}, {cls.__name__})")

@@ -130,3 +130,14 @@ def test_it_opens_need_to_know_drill_downs_to_supervision_only():
     sensitive = [indicator for indicator in engine.indicators() if indicator.sensitive]
     assert [indicator.key for indicator in sensitive] == ["case_involvement_rate"]
     assert all(indicator.drill_down_roles == {Role.SUPERVISION} for indicator in sensitive)
+
+
+def test_it_refuses_a_definition_without_its_labels_or_target():
+    class Unfinished(Indicator):
+        key = "unfinished"
+        position = 14
+        label = "Unfinished"
+
+    with pytest.raises(TypeError, match="short_label, seed, target"):
+        engine.register(Unfinished)
+    assert "unfinished" not in engine.REGISTRY
