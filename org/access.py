@@ -7,8 +7,10 @@ list of ids). Whether a unit is covered, and for which roles, is one query
 for as many units as a page needs at once, then remembered.
 
 A page asks this object which links to show (``may_read_unit_report``,
-``may_see_audit_plan``, ...) instead of importing the page it links to; the
-pages behind those links ask the same questions, so the two never disagree.
+``may_see_audit_plan``, ...) instead of importing the page it links to. The
+unit report and the composite table ask it the same question before they
+open; tests/org/test_access.py checks for every link that it is shown
+exactly when its page opens.
 """
 from __future__ import annotations
 
