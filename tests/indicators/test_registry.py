@@ -138,6 +138,10 @@ def test_it_refuses_a_definition_without_its_labels_or_target():
         position = 14
         label = "Unfinished"
 
-    with pytest.raises(TypeError, match="short_label, seed, target"):
-        engine.register(Unfinished)
-    assert "unfinished" not in engine.REGISTRY
+    try:
+        with pytest.raises(TypeError, match="short_label, seed, target"):
+            engine.register(Unfinished)
+        assert "unfinished" not in engine.REGISTRY
+    finally:
+        # Whatever happened, no later test sees it.
+        engine.REGISTRY.pop("unfinished", None)
