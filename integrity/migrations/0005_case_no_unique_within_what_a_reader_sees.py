@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrity', '0002_access_log_append_only'),
+        ('integrity', '0004_access_log_guard'),
     ]
 
     operations = [
