@@ -11,25 +11,23 @@ in docs/composite.md; in short, per indicator with data:
 
 and composite = 100 × Σ wᵢ·scoreᵢ / Σ wᵢ over the indicators whose
 denominator is not 0 (no data is neither good nor bad, so it is left out
-rather than counted as 0). The weights are ``settings.COMPOSITE_WEIGHTS``;
-a key left out weighs 1. Ranking: composite descending, then targets met
-descending, then unit code. Everything is exact fractions until it is
-shown, so that a tie is a tie and the ranking never turns on rounding.
+rather than counted as 0). Each weight is the definition's own
+(``Indicator.weight``, overridden per key by ``settings.COMPOSITE_WEIGHTS``);
+the indicators come from the registry. Ranking: composite descending, then
+targets met descending, then unit code. Everything is exact fractions until
+it is shown, so that a tie is a tie and the ranking never turns on rounding.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.conf import settings
 from django.db import models
 
-from indicators import disclosure, engine
+from core import disclosure
+from core import indicators as engine
+from org.access import Access
 from personnel.models import Unit, UnitScope
-
-
-def weight(key: str) -> Fraction:
-    return Fraction(str(getattr(settings, "COMPOSITE_WEIGHTS", {}).get(key, 1)))
 
 
 def indicator_score(figure: engine.Figure) -> Fraction | None:
@@ -46,13 +44,13 @@ def indicator_score(figure: engine.Figure) -> Fraction | None:
     return min(value / target, Fraction(1))
 
 
-def composite_score(figures: list[engine.Figure]) -> Fraction | None:
+def composite_score(indicators: list[engine.Indicator], figures: list[engine.Figure]) -> Fraction | None:
     """100 × the weighted mean of the scores of the figures with data."""
     total = Fraction(0)
     weights = Fraction(0)
-    for figure in figures:
+    for indicator, figure in zip(indicators, figures):
         score = indicator_score(figure)
-        w = weight(figure.key)
+        w = indicator.composite_weight()
         if score is None or w <= 0:
             continue
         total += w * score
@@ -109,23 +107,26 @@ def _sort_key(row: Row):
     return (row.composite is None, -(row.composite or 0), -row.met, row.unit.code)
 
 
-def assess(*, year: int, customs: models.QuerySet, reader) -> list[Row]:
-    """Rows for ``customs`` (a queryset of units), ranked, as ``reader``
-    may see them (small counts withheld: indicators.disclosure; ``None``
-    for an operator's tool, which sees every figure).
+def assess(*, year: int, customs: models.QuerySet, access: Access | None) -> list[Row]:
+    """Rows for ``customs`` (a queryset of units), ranked, as the reader of
+    ``access`` may see them (small counts withheld: core/disclosure.py;
+    ``None`` for an operator's tool, which sees every figure).
 
     One ``counts`` call per registered indicator for all the customs at
     once, so the cost does not grow with the number of customs.
     """
     units = list(customs.all())  # a fresh evaluation; never the caller's cache
+    reader = None if access is None else access.user
     indicators = [indicator.for_reader(reader) for indicator in engine.indicators()]
     per_indicator = [indicator.counts(year=year, roots=customs) for indicator in indicators]
-    entitled = disclosure.entitled_units(reader, [unit.pk for unit in units])
+    if access is not None:
+        access.coverage(customs)  # which roles cover each customs, in one query
     rows = []
     for unit in units:
+        reads_records = access is None or access.reads_records_at(unit)
         figures = [
             disclosure.disclose(
-                indicator.figure(*counts.get(unit.pk, (0, 0))), indicator=indicator, unit_id=unit.pk, entitled=entitled
+                indicator.figure(*counts.get(unit.pk, (0, 0))), indicator=indicator, reads_records=reads_records
             )
             for indicator, counts in zip(indicators, per_indicator)
         ]
@@ -137,7 +138,7 @@ def assess(*, year: int, customs: models.QuerySet, reader) -> list[Row]:
                 scores=scores,
                 met=sum(1 for f in figures if f.met),
                 assessed=sum(1 for s in scores if s is not None),
-                composite=composite_score(figures),
+                composite=composite_score(indicators, figures),
             )
         )
     rows.sort(key=_sort_key)

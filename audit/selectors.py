@@ -11,14 +11,15 @@ from django.db import models
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404
 
-from indicators.definitions import audit_window, covering_audits
+from core.indicators import CUSTOMS_KINDS
+from org.access import COMPOSITE_ROLES, Access
 from personnel.models import Posting, Unit, UnitScope
-from personnel.roles import ALL_ROLES, Role
 from personnel.scoping import granted_units, has_grant, units_in_scope
 
+from .composite import customs_in
+from .indicators import audit_window, covering_audits
 from .models import READ_AUDIT, Audit, Finding
 
-CUSTOMS_KINDS = [Unit.Kind.DIRECT, Unit.Kind.SUBORDINATE]
 # Broadest first: the default scope of a page is the user's broadest grant.
 _KIND_ORDER = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE,
                Unit.Kind.SUBORDINATE, Unit.Kind.DEPARTMENT]
@@ -120,22 +121,14 @@ def findings_overdue(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
 
 # --- Composite --------------------------------------------------------------
 
-# Every dashboard role may look at the composite table of a scope that has
-# customs below it (hq, a supervisory office); leadership also at its own.
-COMPOSITE_ROLES = ALL_ROLES
-COMPOSITE_SCOPE_KINDS = (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE)
+def composite_unit(access: Access, code: str | None) -> Unit:
+    """The scope of the composite table, asked of the Access object as the
+    dashboard asks it before offering the link."""
+    unit = resolve_unit(access.user, code, COMPOSITE_ROLES)
+    if not access.may_see_composite(unit):
+        raise Http404
+    return unit
 
 
-def composite_unit(user, code: str | None) -> Unit:
-    unit = resolve_unit(user, code, COMPOSITE_ROLES)
-    if unit.kind in COMPOSITE_SCOPE_KINDS:
-        return unit
-    if Unit.objects.filter(pk=unit.pk, pk__in=units_in_scope(user, Role.LEADERSHIP)).exists():
-        return unit
-    raise Http404
-
-
-def composite_customs(user, unit: Unit) -> models.QuerySet:
-    from .composite import customs_in
-
-    return customs_in(unit, units_in_scope(user, COMPOSITE_ROLES))
+def composite_customs(access: Access, unit: Unit) -> models.QuerySet:
+    return customs_in(unit, access.units(COMPOSITE_ROLES))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from indicators import engine
+from core import indicators as engine
 
 from . import composite, selectors
 from .models import READ_AUDIT
@@ -76,10 +76,10 @@ def plan(request):
 
 
 def _composite(request):
-    unit = selectors.composite_unit(request.user, request.GET.get("unit"))
+    unit = selectors.composite_unit(request.access, request.GET.get("unit"))
     year, problem = _year(request.GET.get("year"))
     rows = composite.assess(
-        year=year, customs=selectors.composite_customs(request.user, unit), reader=request.user
+        year=year, customs=selectors.composite_customs(request.access, unit), access=request.access
     )
     return unit, year, problem, rows
 
@@ -94,7 +94,7 @@ def composite_table(request):
         "problem": problem,
         "rows": rows,
         "indicators": engine.indicators(),
-        "weights": [(i, composite.weight(i.key)) for i in engine.indicators()],
+        "weights": [(i, i.composite_weight()) for i in engine.indicators()],
     }
     return render(request, "audit/composite.html", context)
 

@@ -170,8 +170,8 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from indicators import engine
-    from indicators.definitions import born_for_age_at_year_end, year_end, year_start
+    from core import indicators as engine
+    from core.indicators import born_for_age_at_year_end, year_end, year_start
     from django.db.models import Max
 
     from personnel.models import Officer, Posting, ReserveCadre, Unit, UnitScope
@@ -207,7 +207,7 @@ def main() -> int:
     born_from, born_to = born_for_age_at_year_end(year, thresholds["team_age_low"], thresholds["team_age_high"])
     root = engine.national_root()
     params = {
-        **{k: v for k, v in thresholds.items() if k != "targets"},
+        **thresholds,
         "root": root.pk,
         "year_start": year_start(year),
         "year_end": year_end(year),

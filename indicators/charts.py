@@ -16,30 +16,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-
-def percent(value: float | None) -> str:
-    """A fraction as a percentage for people: 0.978313 -> "97.8%", 1.0 -> "100%".
-
-    Below 1% one more decimal is kept, so a case rate of 0.0035 against a
-    0.4% ceiling does not read as "0%". A value just short of 100% never
-    rounds up to "100%": a missed target must not look met.
-    """
-    if value is None:
-        return "—"
-    pct = value * 100
-    digits = 2 if 0 < abs(pct) < 1 else 1
-    text = f"{pct:.{digits}f}"
-    while value < 1 and float(text) >= 100 and digits < 4:
-        digits += 1
-        text = f"{math.floor(pct * 10**digits) / 10**digits:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
-def comparison_text(comparison: str, target: float) -> str:
-    symbol = "≥" if comparison == ">=" else "≤"
-    return f"{symbol} {percent(target)}"
+from core.indicators import percent
 
 
 @dataclass(frozen=True)

@@ -1,60 +1,30 @@
-"""What the dashboard and its drill-downs read, for one user.
+"""What the dashboard and its drill-downs read, for one request's Access.
 
 Every number goes through the indicator engine, so the dashboard, the
 ``indicators`` command and the PDFs agree. This module decides *which*
-scopes a user may look at (always as subqueries of ``units_in_scope``), and
-shapes the engine's figures into rows for the templates and the export.
+scopes a user may look at (always as the Access object's scope subqueries),
+and shapes the engine's figures into rows for the templates and the export.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Case, IntegerField, Max, Min, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
+from core import disclosure
+from core import indicators as engine
+from core.indicators import Column, comparison_text, percent
+from org.access import DASHBOARD_ROLES, Access
 from personnel.models import LeaderAppraisal, Officer, Unit
-from personnel.roles import ALL_ROLES, Role
-from personnel.scoping import granted_units, has_grant, units_in_scope
 from training.models import TrainingRecord
 
-from . import disclosure, engine
-from .charts import TrendPoint, comparison_text, percent, trend_chart
-
-# Every role sees the dashboard (shared/spec/access.md).
-DASHBOARD_ROLES = ALL_ROLES
-
-# Who may open the records behind a number: the roles that read that record
-# kind in their scope, plus leadership, which has "every drill-down"
-# (access.md). A definition marked ``sensitive`` names people in cases:
-# supervision only, since leadership sees those as counts. A definition not
-# listed here has no drill-down until someone decides who may read it.
-_HR_DATA = frozenset({Role.HR, Role.LEADERSHIP})
-_SUPERVISION_DATA = frozenset({Role.SUPERVISION, Role.LEADERSHIP})
-_AUDIT_DATA = frozenset({Role.AUDIT, Role.LEADERSHIP})
-SENSITIVE_DRILL_DOWN_ROLES = frozenset({Role.SUPERVISION})
-DRILL_DOWN_ROLES: dict[str, frozenset] = {
-    "training_days_12": _HR_DATA,
-    "leader_fulltime_training_5y": _HR_DATA,
-    "reserve_two_leadership_posts": _HR_DATA,
-    "reserve_grassroots": _HR_DATA,
-    # Team sizes and ages are officer profile data, which every role reads.
-    "leadership_team_age": ALL_ROLES,
-    "integrity_appraisal_pass_rate": _SUPERVISION_DATA,
-    "case_involvement_rate": SENSITIVE_DRILL_DOWN_ROLES,
-    "satisfaction_rate": _SUPERVISION_DATA,
-    "inspection_pass_rate": _SUPERVISION_DATA,
-    # Which customs have records of each area: units, no people.
-    "information_coverage": ALL_ROLES,
-    "audit_coverage": _AUDIT_DATA,
-    "internal_control_rate": _AUDIT_DATA,
-}
+from .charts import TrendPoint, trend_chart
 
 # The picker lists the units people look at as a whole; units further down
 # (subordinate customs, departments) are reached from the breakdown table.
@@ -73,29 +43,25 @@ FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years the records accept
 # --- Scope ------------------------------------------------------------------
 
 
-def may_see_dashboard(user) -> bool:
-    return has_grant(user, DASHBOARD_ROLES)
-
-
-def dashboard_units(user) -> models.QuerySet:
+def dashboard_units(access: Access) -> models.QuerySet:
     """Every unit whose figures the user may see."""
-    return Unit.objects.filter(pk__in=units_in_scope(user, DASHBOARD_ROLES))
+    return Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
 
 
-def scope_choices(user) -> models.QuerySet:
+def scope_choices(access: Access) -> models.QuerySet:
     """The units offered in the scope picker: the user's granted units and
     the customs, offices and colleges within their scope."""
     return (
         Unit.objects.filter(
-            Q(pk__in=granted_units(user, DASHBOARD_ROLES))
-            | Q(kind__in=PICKER_KINDS, pk__in=units_in_scope(user, DASHBOARD_ROLES))
+            Q(pk__in=access.granted(DASHBOARD_ROLES))
+            | Q(kind__in=PICKER_KINDS, pk__in=access.units(DASHBOARD_ROLES))
         )
         .annotate(kind_rank=_KIND_RANK)
         .order_by("kind_rank", "code")
     )
 
 
-def resolve_scope(user, code: str | None) -> Unit | None:
+def resolve_scope(access: Access, code: str | None) -> Unit | None:
     """The unit the dashboard looks at.
 
     A code outside the user's scope answers 404, exactly like a code that
@@ -103,11 +69,11 @@ def resolve_scope(user, code: str | None) -> Unit | None:
     a superuser). None only when no unit exists yet.
     """
     if code:
-        return get_unit_or_404(dashboard_units(user), code)
-    if user.is_superuser:
+        return get_unit_or_404(dashboard_units(access), code)
+    if access.everything:
         return Unit.objects.filter(kind=Unit.Kind.HQ).first()
     return (
-        Unit.objects.filter(pk__in=granted_units(user, DASHBOARD_ROLES))
+        Unit.objects.filter(pk__in=access.granted(DASHBOARD_ROLES))
         .annotate(kind_rank=_KIND_RANK)
         .order_by("kind_rank", "code")
         .first()
@@ -118,39 +84,25 @@ def get_unit_or_404(units: models.QuerySet, code: str) -> Unit:
     return get_object_or_404(units, code=code)
 
 
-def drill_down_roles(indicator: engine.Indicator) -> frozenset:
-    if getattr(indicator, "sensitive", False):
-        return SENSITIVE_DRILL_DOWN_ROLES
-    return DRILL_DOWN_ROLES.get(indicator.key, frozenset())
-
-
-def drill_down_unit(user, indicator: engine.Indicator, code: str | None) -> Unit:
+def drill_down_unit(access: Access, indicator: engine.Indicator, code: str | None) -> Unit:
     """The unit of a drill-down, or 404 when the user may not open the
     records behind this indicator there."""
-    roles = drill_down_roles(indicator)
-    if not roles or not code:
+    if not indicator.drill_down_roles or not code:
         raise Http404
-    return get_unit_or_404(Unit.objects.filter(pk__in=units_in_scope(user, roles)), code)
+    return get_unit_or_404(Unit.objects.filter(pk__in=access.units(indicator.drill_down_roles)), code)
 
 
-def drillable_units(user, indicators, units: models.QuerySet) -> dict[str, set[int]]:
+def drillable_units(access: Access, indicators, units: models.QuerySet) -> dict[str, set[int]]:
     """{indicator key: ids of ``units`` whose drill-down the user may open}.
 
-    One query however many units and indicators: each distinct set of roles
-    becomes one boolean column, "is this unit in the user's scope for them".
+    One query however many units and indicators: the Access object learns
+    which roles cover each unit, and each definition names its roles.
     """
-    role_sets = sorted({drill_down_roles(i) for i in indicators if drill_down_roles(i)}, key=sorted)
-    if not role_sets:
-        return {indicator.key: set() for indicator in indicators}
-    columns = {
-        f"in_scope_{n}": ExpressionWrapper(Q(pk__in=units_in_scope(user, roles)), output_field=BooleanField())
-        for n, roles in enumerate(role_sets)
+    covering = access.coverage(units)
+    return {
+        indicator.key: {pk for pk, roles in covering.items() if roles & indicator.drill_down_roles}
+        for indicator in indicators
     }
-    rows = list(units.order_by().annotate(**columns).values("pk", *columns))
-    allowed = {
-        roles: {row["pk"] for row in rows if row[f"in_scope_{n}"]} for n, roles in enumerate(role_sets)
-    }
-    return {indicator.key: allowed.get(drill_down_roles(indicator), set()) for indicator in indicators}
 
 
 # --- Years ------------------------------------------------------------------
@@ -281,29 +233,31 @@ class Dashboard:
     sort: str  # the breakdown's order as applied
 
 
-def dashboard(user, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
+def dashboard(access: Access, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
     """Everything the dashboard shows for one scope and year."""
-    indicators = [indicator.for_reader(user) for indicator in indicators]
+    indicators = [indicator.for_reader(access.user) for indicator in indicators]
     roots = engine.breakdown_roots(unit)
     shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots))
-    drillable = drillable_units(user, indicators, shown)
-    entitled = disclosure.entitled_units(user, shown.values_list("pk", flat=True))
+    # Resolves which roles cover the unit and its children in one query; the
+    # small-counts rule then asks the same Access object at no further cost.
+    drillable = drillable_units(access, indicators, shown)
     rows, sort = breakdown_rows(
-        unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable, entitled=entitled
+        access, unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable
     )
-    cards = dashboard_cards(unit=unit, year=year, indicators=indicators, drillable=drillable, entitled=entitled)
+    cards = dashboard_cards(access, unit=unit, year=year, indicators=indicators, drillable=drillable)
     return Dashboard(cards=cards, rows=rows, sort=sort)
 
 
 def dashboard_cards(
-    *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], entitled: set[int]
+    access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]]
 ) -> list[Card]:
     """One card per indicator: the year's figure and its five-year trend,
-    as the reader may see them (``entitled``: indicators.disclosure)."""
+    as the reader may see them (small counts: core/disclosure.py)."""
+    reads_records = access.reads_records_at(unit)
     cards = []
     for indicator in indicators:
         trend = [
-            (y, disclosure.disclose(f, indicator=indicator, unit_id=unit.pk, entitled=entitled))
+            (y, disclosure.disclose(f, indicator=indicator, reads_records=reads_records))
             for y, f in engine.trend(indicator, year=year, unit=unit)
         ]
         _year, figure = trend[-1]
@@ -324,7 +278,7 @@ BREAKDOWN_SORT_UNIT = "unit"
 
 
 def breakdown_rows(
-    *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], entitled: set[int], sort: str = ""
+    access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], sort: str = ""
 ) -> tuple[list[BreakdownRow], str]:
     """One row per child unit (at hq: per directly-affiliated customs), one
     cell per indicator; sorted by ``sort`` ("unit", "<key>" or "-<key>").
@@ -341,7 +295,8 @@ def breakdown_rows(
                 Cell(
                     figure=disclosure.disclose(
                         indicator.figure(*counts[indicator.key].get(child.pk, (0, 0))),
-                        indicator=indicator, unit_id=child.pk, entitled=entitled,
+                        indicator=indicator,
+                        reads_records=access.reads_records_at(child),
                     ),
                     drillable=child.pk in drillable[indicator.key],
                 )
@@ -373,163 +328,6 @@ def breakdown_rows(
 # --- Drill-down -------------------------------------------------------------
 
 
-def _plain(value):
-    return "—" if value is None or value == "" else value
-
-
-def _number(value) -> str:
-    """Decimal("12.0") -> "12", Decimal("11.5") -> "11.5"."""
-    return format(Decimal(value or 0).normalize(), "f")
-
-
-def _days(value) -> str:
-    return _("%(days)s days") % {"days": _number(value)}
-
-
-def _count(value) -> str:
-    return str(int(value or 0))
-
-
-def _share(value) -> str:
-    return percent(None if value is None else float(value))
-
-
-def _yes_no(value) -> str:
-    return "—" if value is None else str(_("yes") if value else _("no"))
-
-
-def _either(yes, no):
-    return lambda value: str(yes if value else no)
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _export(value):
-    """Numbers stay numbers in the spreadsheet; yes/no become words; text
-    that a spreadsheet would run as a formula (an imported name like
-    "=HYPERLINK(...)") is written as text."""
-    if isinstance(value, bool):
-        return _yes_no(value)
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # a key of the rows' .values()
-    label: str
-    searchable: bool = False
-    display: object = _plain  # value -> what the page shows
-    export: object = _export  # value -> what the spreadsheet holds
-
-
-def _officer_columns() -> list[Column]:
-    return [
-        Column("staff_no", _("staff number"), searchable=True),
-        Column("name", pgettext("person", "name"), searchable=True),
-        Column("unit__name", _("unit")),
-        Column("position", _("position")),
-    ]
-
-
-def _unit_columns() -> list[Column]:
-    return [Column("code", _("unit code"), searchable=True), Column("name", _("unit"), searchable=True)]
-
-
-def _record_unit_columns() -> list[Column]:
-    return [Column("unit__code", _("unit code"), searchable=True), Column("unit__name", _("unit"), searchable=True)]
-
-
-def _rank_label(value) -> str:
-    return str(Officer.RankLevel(value).label) if value in Officer.RankLevel.values else _plain(value)
-
-
-def _columns_by_key(key: str) -> list[Column] | None:
-    """The columns of each definition's drill-down: who or what is listed,
-    the facts that decide, and the figure that counts, worded for people."""
-    t = settings.TEAM_INDICATORS
-    band = {"low": t["team_age_low"], "high": t["team_age_high"]}
-    team_name = _("leadership team")
-    specs = {
-        "training_days_12": lambda: _officer_columns() + [
-            Column("figure", _("training days in the year"), display=_days),
-        ],
-        "leader_fulltime_training_5y": lambda: _officer_columns() + [
-            Column("rank_level", _("rank level"), display=_rank_label, export=_rank_label),
-            Column("figure", _("full-time training days in %(years)s years") % {
-                "years": t["leader_fulltime_window_years"]}, display=_days),
-        ],
-        "reserve_two_leadership_posts": lambda: _officer_columns() + [
-            Column("figure", _("leadership posts held"), display=_count),
-        ],
-        "reserve_grassroots": lambda: _officer_columns() + [
-            Column("figure", _("grassroots postings held"), display=_count),
-        ],
-        "leadership_team_age": lambda: _unit_columns() + [
-            Column("team_size", _("team members")),
-            Column("aged_in_band", _("members aged %(low)s–%(high)s") % band),
-            Column("figure", _("share aged %(low)s–%(high)s") % band, display=_share),
-        ],
-        "integrity_appraisal_pass_rate": lambda: _record_unit_columns() + [
-            Column("officer__staff_no", _("staff number"), searchable=True),
-            Column("officer__name", _("appraised"), searchable=True,
-                   display=lambda v: team_name if v is None else v,
-                   export=lambda v: str(team_name) if v is None else v),
-            Column("figure", _("result"), display=_either(_("pass"), _("fail")),
-                   export=_either(_("pass"), _("fail"))),
-        ],
-        "case_involvement_rate": lambda: _officer_columns() + [
-            Column("figure", _("cases opened in the year"), display=_count),
-        ],
-        "satisfaction_rate": lambda: _record_unit_columns() + [
-            Column("respondents", _("respondents")),
-            Column("satisfied", _("satisfied")),
-            Column("figure", _("satisfaction"), display=_share),
-        ],
-        "inspection_pass_rate": lambda: _record_unit_columns() + [
-            Column("date", _("date")),
-            Column("figure", _("result"), display=_either(_("passed"), _("not passed")),
-                   export=_either(_("passed"), _("not passed"))),
-        ],
-        # The areas share their words with roles and record kinds
-        # ("supervision"), which translate differently there: hence the
-        # context.
-        "information_coverage": lambda: _unit_columns() + [
-            Column("covers_political_work", pgettext("information coverage area", "political work"), display=_yes_no),
-            Column("covers_training", pgettext("information coverage area", "training"), display=_yes_no),
-            Column("covers_leader_appraisal", pgettext("information coverage area", "leader appraisal"), display=_yes_no),
-            Column("covers_supervision", pgettext("information coverage area", "supervision"), display=_yes_no),
-            Column("figure", _("areas covered"), display=lambda v: _("%(n)s of 4") % {"n": _count(v)}),
-        ],
-        "audit_coverage": lambda: _unit_columns() + [
-            Column("last_audit", _("last covering audit completed")),
-            Column("figure", _("covered"), display=_yes_no, export=_yes_no),
-        ],
-        "internal_control_rate": lambda: _unit_columns() + [
-            Column("established_date", _("mechanism established")),
-            Column("figure", _("established by the year's end"), display=_yes_no, export=_yes_no),
-        ],
-    }
-    spec = specs.get(key)
-    return spec() if spec else None
-
-
-def _columns_by_model(model) -> list[Column]:
-    """For a definition this module does not know yet: who is listed,
-    judged from what its ``members`` returns."""
-    if model is Officer:
-        columns = _officer_columns()
-    elif model is Unit:
-        columns = _unit_columns()
-    else:
-        columns = _record_unit_columns()
-    return columns + [Column("figure", _("figure"))]
-
-
 def _available(queryset: models.QuerySet, field: str) -> bool:
     root = field.split("__")[0]
     if root in queryset.query.annotations:
@@ -538,7 +336,7 @@ def _available(queryset: models.QuerySet, field: str) -> bool:
 
 
 def drill_down_columns(queryset: models.QuerySet, indicator: engine.Indicator) -> list[Column]:
-    columns = _columns_by_key(indicator.key) or _columns_by_model(queryset.model)
+    columns = indicator.columns()
     meets = Column(
         "meets", _("meets the target"),
         display=lambda v: STATUS_LABELS["met" if v else "missed"],
@@ -564,21 +362,21 @@ class DrillDown:
         return bool(getattr(self.indicator, "sensitive", False))
 
 
-def drill_down(user, *, indicator: engine.Indicator, unit: Unit, year: int,
+def drill_down(access: Access, *, indicator: engine.Indicator, unit: Unit, year: int,
                search: str = "", missing_only: bool = False, sort: str = "") -> DrillDown:
     """The members behind one number: the denominator's people (or teams,
     units, records) for ``unit``'s scope, marked by whether each meets the
     target."""
-    indicator = indicator.for_reader(user)
+    indicator = indicator.for_reader(access.user)
     members = indicator.members(year=year, root=unit)
     if hasattr(members, "visible_to"):
         # The drill-down check already keeps the unit inside the user's
         # grants; this keeps every listed row inside them too.
-        members = members.visible_to(user)
+        members = members.visible_to(access.user)
     if getattr(indicator, "sensitive", False) and members.model is Officer:
         # Conflict of interest (回避): nobody reads whether they themselves
         # are named in a case.
-        members = members.exclude(user=user)
+        members = members.exclude(user=access.user)
     columns = drill_down_columns(members, indicator)
     if search:
         condition = Q()
@@ -601,10 +399,11 @@ def drill_down(user, *, indicator: engine.Indicator, unit: Unit, year: int,
     rows = members.order_by(*ordering, "pk").values("pk", *fields)
 
     roots = Unit.objects.filter(pk=unit.pk)
-    figure = disclosure.disclose(
-        indicator.figure(*indicator.counts(year=year, roots=roots).get(unit.pk, (0, 0))),
-        indicator=indicator, unit_id=unit.pk, entitled=disclosure.entitled_units(user, [unit.pk]),
-    )
+    figure = indicator.figure(*indicator.counts(year=year, roots=roots).get(unit.pk, (0, 0)))
+    if indicator.sensitive:
+        # Only a need-to-know figure asks whether the reader reads the
+        # records here (small counts, core/disclosure.py).
+        figure = disclosure.disclose(figure, indicator=indicator, reads_records=access.reads_records_at(unit))
     return DrillDown(indicator=indicator, unit=unit, year=year, figure=figure, columns=columns, rows=rows, sort=applied)
 
 

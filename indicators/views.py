@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import engine, selectors
-from .charts import comparison_text
+from core import indicators as engine
+from core.indicators import comparison_text
+
+from . import selectors
 
 DRILL_DOWN_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,11 +35,11 @@ def _indicator_or_404(key: str) -> engine.Indicator:
 @login_required
 @require_GET
 def dashboard(request):
-    user = request.user
-    if not selectors.may_see_dashboard(user):
+    access = request.access
+    if not access.may_see_dashboard():
         # A plain officer: no figures, only the way to their own records.
         return render(request, "indicators/no_dashboard.html")
-    unit = selectors.resolve_scope(user, request.GET.get("unit"))
+    unit = selectors.resolve_scope(access, request.GET.get("unit"))
     years = selectors.year_choices()
     year, year_problem = selectors.parse_year(request.GET.get("year"), years)
     context = {
@@ -44,58 +47,40 @@ def dashboard(request):
         "year": year,
         "year_problem": year_problem,
         "years": years.choices if year in years.choices else sorted({*years.choices, year}, reverse=True),
-        "choices": list(selectors.scope_choices(user)),
+        "choices": list(selectors.scope_choices(access)),
     }
     if unit is not None:
         indicators = engine.indicators()
-        data = selectors.dashboard(user, unit=unit, year=year, indicators=indicators, sort=request.GET.get("sort", ""))
+        data = selectors.dashboard(
+            access, unit=unit, year=year, indicators=indicators, sort=request.GET.get("sort", "")
+        )
         context.update(
             cards=data.cards,
             rows=data.rows,
             headers=_breakdown_headers(unit, year, indicators, data.sort),
         )
-        context["links"] = _links(user, unit, year)
+        context["links"] = _links(access, unit, year)
         if unit.pk not in {choice.pk for choice in context["choices"]}:
             # Reached from a breakdown row: keep it selectable in the picker.
             context["choices"].append(unit)
     return render(request, "indicators/dashboard.html", context)
 
 
-def _links(user, unit, year) -> list[dict]:
-    """The reports and desks this user may open for this scope.
-
-    Each link is offered only when the page behind it would let the user in,
-    decided by that page's own check, so the two can never disagree.
-    """
-    from django.urls import reverse
-
-    from audit import selectors as audit_selectors
-    from audit.models import READ_AUDIT
-    from personnel.roles import Role
-    from personnel.scoping import has_grant
-    from reports import access as report_access
-
+def _links(access, unit, year) -> list[dict]:
+    """The reports and desks this user may open for this scope: the Access
+    object answers, as it does for the pages behind the links."""
     query = "?" + urlencode({"unit": unit.code, "year": year})
     candidates = [
-        (_("Unit report (PDF)"), lambda: report_access.report_unit_or_404(unit.code, user),
+        (_("Unit report (PDF)"), access.may_read_unit_report(unit),
          reverse("reports:unit_report_pdf", args=[unit.code]) + f"?year={year}"),
-        (_("All leader dossiers (zip)"), lambda: report_access.unit_or_404(unit.code, user),
+        (_("All leader dossiers (zip)"), access.may_read_dossiers(unit),
          reverse("reports:appraisal_batch", args=[unit.code]) + f"?year={year}"),
-        (_("Composite assessment"), lambda: audit_selectors.composite_unit(user, unit.code),
-         reverse("audit:composite") + query),
-        (_("Audit plan"), lambda: audit_selectors.resolve_unit(user, unit.code, READ_AUDIT),
+        (_("Composite assessment"), access.may_see_composite(unit), reverse("audit:composite") + query),
+        (_("Audit plan"), access.may_see_audit_plan(unit),
          reverse("audit:plan") + "?" + urlencode({"unit": unit.code})),
+        (_("Integrity-risk alerts"), access.may_see_alerts(), reverse("integrity:alert_list")),
     ]
-    links = []
-    for label, check, url in candidates:
-        try:
-            check()
-        except Http404:
-            continue
-        links.append({"label": label, "url": url})
-    if has_grant(user, Role.SUPERVISION):
-        links.append({"label": _("Integrity-risk alerts"), "url": reverse("integrity:alert_list")})
-    return links
+    return [{"label": label, "url": url} for label, allowed, url in candidates if allowed]
 
 
 def _breakdown_headers(unit, year, indicators, current: str) -> list[dict]:
@@ -118,10 +103,10 @@ def _breakdown_headers(unit, year, indicators, current: str) -> list[dict]:
 
 def _drill_down(request, key: str) -> selectors.DrillDown:
     indicator = _indicator_or_404(key)
-    unit = selectors.drill_down_unit(request.user, indicator, request.GET.get("unit"))
+    unit = selectors.drill_down_unit(request.access, indicator, request.GET.get("unit"))
     year, _problem = selectors.parse_year(request.GET.get("year"), selectors.year_choices())
     return selectors.drill_down(
-        request.user,
+        request.access,
         indicator=indicator,
         unit=unit,
         year=year,

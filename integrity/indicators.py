@@ -1,8 +1,8 @@
-"""The four supervision indicators (shared/spec/indicators.md).
+"""The four supervision indicators and information coverage
+(shared/spec/indicators.md).
 
-Registered with the engine by the import at the end of
-``indicators/definitions.py``. Each ``counts`` is one grouped query per
-number through the ``UnitScope`` closure table, as the engine requires.
+Each ``counts`` is one grouped query per number through the ``UnitScope``
+closure table, as the engine (core/indicators.py) requires.
 
 Readings where the specification is silent:
 
@@ -16,6 +16,10 @@ Readings where the specification is silent:
   Shown to a user, it is counted without the cases naming that user
   (``for_reader``, docs/security.md); the ``indicators`` command counts all.
 - Integrity appraisals are counted per row, team rows and member rows alike.
+- ``information_coverage`` lives here because it counts supervision records
+  (inspections) together with training records, political work and leader
+  appraisals, which this app already reads (integrity → training →
+  personnel); in personnel or training it would import upwards.
 """
 from __future__ import annotations
 
@@ -24,14 +28,31 @@ import datetime as dt
 from fractions import Fraction
 
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
-from indicators.engine import Indicator, register
-from personnel.models import Officer, Unit
+from core.indicators import (
+    Column,
+    Indicator,
+    UnitIndicator,
+    count,
+    either,
+    officer_columns,
+    record_unit_columns,
+    register,
+    share,
+    unit_columns,
+    year_end,
+    year_start,
+    yes_no,
+)
+from personnel.models import LeaderAppraisal, Officer, Unit
+from personnel.roles import ALL_ROLES, Role
+from training.models import PoliticalWork, TrainingRecord
 
-from .models import CaseOfficer, Inspection, IntegrityAppraisal, Survey
+from .models import READ_SUPERVISION_RECORDS, CaseOfficer, Inspection, IntegrityAppraisal, Survey
 
 
 def _year(year: int) -> tuple[dt.date, dt.date]:
@@ -40,6 +61,10 @@ def _year(year: int) -> tuple[dt.date, dt.date]:
 
 def _as_bool(condition) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=models.BooleanField())
+
+
+def _result(yes, no) -> dict:
+    return {"display": either(yes, no), "export": either(yes, no)}
 
 
 def _flag(condition) -> models.Case:
@@ -57,9 +82,13 @@ def _by_root(qs, roots, **aggregates) -> dict[int, dict]:
 @register
 class IntegrityAppraisalPassRate(Indicator):
     key = "integrity_appraisal_pass_rate"
-    label = _("Integrity-responsibility appraisals of directly-affiliated customs passed")
+    position = 6
+    target = 0.98
+    label = gettext_lazy("Integrity-responsibility appraisals of directly-affiliated customs passed")
+    short_label = gettext_lazy("Integrity appraisal pass rate")
     seed = "直属海关领导班子及其成员党风廉政建设责任制考核合格率达到98%"
     subject = "record"
+    drill_down_roles = READ_SUPERVISION_RECORDS
 
     def _records(self, year):
         return IntegrityAppraisal.objects.filter(year=year, unit__kind=Unit.Kind.DIRECT)
@@ -78,14 +107,30 @@ class IntegrityAppraisalPassRate(Indicator):
             .annotate(figure=_flag(passed), meets=_as_bool(passed))
         )
 
+    def columns(self):
+        team_name = _("leadership team")
+        return record_unit_columns() + [
+            Column("officer__staff_no", _("staff number"), searchable=True),
+            Column("officer__name", _("appraised"), searchable=True,
+                   display=lambda v: team_name if v is None else v,
+                   export=lambda v: str(team_name) if v is None else v),
+            Column("figure", _("result"), **_result(_("pass"), _("fail"))),
+        ]
+
 
 @register
 class CaseInvolvementRate(Indicator):
     key = "case_involvement_rate"
-    label = _("Officers involved in discipline cases")
+    position = 7
+    target = 0.004
+    label = gettext_lazy("Officers involved in discipline cases")
+    short_label = gettext_lazy("Case involvement rate")
     seed = "海关工作人员违纪违法案件涉案率每年控制在0.4%以内"
     comparison = "<="
     sensitive = True
+    # It names people in cases: supervision only, since leadership sees
+    # those as counts (shared/spec/access.md).
+    drill_down_roles = frozenset({Role.SUPERVISION})
     reader = None  # set by for_reader: whose own cases are left out
 
     def for_reader(self, reader):
@@ -131,13 +176,20 @@ class CaseInvolvementRate(Indicator):
             .annotate(meets=_as_bool(Q(figure=0)))
         )
 
+    def columns(self):
+        return officer_columns() + [Column("figure", _("cases opened in the year"), display=count)]
+
 
 @register
 class SatisfactionRate(Indicator):
     key = "satisfaction_rate"
-    label = _("Satisfaction of administrative counterparts")
+    position = 8
+    target = 0.90
+    label = gettext_lazy("Satisfaction of administrative counterparts")
+    short_label = gettext_lazy("Satisfaction rate")
     seed = "行政相对人满意度达到90%"
     subject = "record"
+    drill_down_roles = READ_SUPERVISION_RECORDS
 
     def counts(self, *, year, roots):
         rows = _by_root(Survey.objects.filter(year=year), roots, num=Sum("satisfied"), den=Sum("respondents"))
@@ -159,13 +211,24 @@ class SatisfactionRate(Indicator):
             .annotate(meets=_as_bool(Q(respondents__gt=0, satisfied_scaled__gte=F("needed_scaled"))))
         )
 
+    def columns(self):
+        return record_unit_columns() + [
+            Column("respondents", _("respondents")),
+            Column("satisfied", _("satisfied")),
+            Column("figure", _("satisfaction"), display=share),
+        ]
+
 
 @register
 class InspectionPassRate(Indicator):
     key = "inspection_pass_rate"
-    label = _("Internal-affairs inspections passed")
+    position = 9
+    target = 0.99
+    label = gettext_lazy("Internal-affairs inspections passed")
+    short_label = gettext_lazy("Inspection pass rate")
     seed = "海关内务规范检查合格率达到99%"
     subject = "record"
+    drill_down_roles = READ_SUPERVISION_RECORDS
 
     def counts(self, *, year, roots):
         rows = _by_root(
@@ -179,3 +242,47 @@ class InspectionPassRate(Indicator):
             Inspection.objects.filter(date__range=_year(year)).in_unit_scope(root).select_related("unit")
             .annotate(figure=_flag(Q(passed=True)), meets=F("passed"))
         )
+
+    def columns(self):
+        return record_unit_columns() + [
+            Column("date", _("date")),
+            Column("figure", _("result"), **_result(_("passed"), _("not passed"))),
+        ]
+
+
+@register
+class InformationCoverage(UnitIndicator):
+    key = "information_coverage"
+    position = 10
+    target = 1.00
+    label = gettext_lazy("Information coverage of the team-building information system")
+    short_label = gettext_lazy("Information coverage")
+    seed = "队伍建设信息系统……信息覆盖率达到100%"
+    # Which customs have records of each area: units, no people.
+    drill_down_roles = ALL_ROLES
+
+    def _checks(self, year, unit_ref):
+        start, end = year_start(year), year_end(year)
+        in_subtree = {"officer__unit__scope_roots__root": OuterRef(unit_ref)}
+        return {
+            "covers_political_work": Exists(
+                PoliticalWork.objects.filter(unit=OuterRef(unit_ref), date__range=(start, end))
+            ),
+            "covers_training": Exists(TrainingRecord.objects.filter(start_date__range=(start, end), **in_subtree)),
+            "covers_leader_appraisal": Exists(LeaderAppraisal.objects.filter(year=year, **in_subtree)),
+            "covers_supervision": Exists(Inspection.objects.filter(unit=OuterRef(unit_ref), date__range=(start, end))),
+        }
+
+    def columns(self):
+        # The areas share their words with roles and record kinds
+        # ("supervision"), which translate differently there: hence the
+        # context.
+        return unit_columns() + [
+            Column("covers_political_work", pgettext("information coverage area", "political work"), display=yes_no),
+            Column("covers_training", pgettext("information coverage area", "training"), display=yes_no),
+            Column(
+                "covers_leader_appraisal", pgettext("information coverage area", "leader appraisal"), display=yes_no
+            ),
+            Column("covers_supervision", pgettext("information coverage area", "supervision"), display=yes_no),
+            Column("figure", _("areas covered"), display=lambda v: _("%(n)s of 4") % {"n": count(v)}),
+        ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
+from org.access import Access
 from personnel.models import Officer, Unit
 from personnel.roles import Role
 from personnel.scoping import units_in_scope
@@ -98,16 +99,25 @@ def unit_or_404(code: str, reader) -> Unit:
 
 def report_unit_or_404(code: str, reader) -> Unit:
     """A unit whose report the reader may have: one whose figures the
-    dashboard shows them (every role, within its grants)."""
+    dashboard shows them (every role, within its grants), asked of the same
+    Access object the dashboard asks before offering the link."""
     from django.http import Http404
 
-    from indicators.selectors import dashboard_units
-
-    units = Unit.objects.all() if reader is None else dashboard_units(reader)
-    unit = units.filter(code=code).first()
-    if unit is None:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not (reader is None or Access(reader).may_read_unit_report(unit)):
         raise Http404
     return unit
+
+
+def reads_records_at(reader, units: list[Unit]) -> set[int]:
+    """Ids of ``units`` whose small counts the reader sees in full
+    (core/disclosure.py): every unit for the operator (``None``), otherwise
+    as the reader's Access object answers, in one query."""
+    if reader is None:
+        return {unit.pk for unit in units}
+    granted = Access(reader)
+    granted.coverage(Unit.objects.filter(pk__in=[unit.pk for unit in units]))
+    return {unit.pk for unit in units if granted.reads_records_at(unit)}
 
 
 def has_role_on(reader, role: str, officer: Officer) -> bool:

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.access: the user's grants, resolved once per request.
+    "org.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -257,38 +259,13 @@ TEAM_INDICATORS = {
     "team_age_low": 45,
     "team_age_high": 55,
     "audit_window_years": 5,
-    "targets": {
-        "training_days_12": 1.00,
-        "leader_fulltime_training_5y": 1.00,
-        "reserve_two_leadership_posts": 1.00,
-        "reserve_grassroots": 0.95,
-        "leadership_team_age": 1.00,
-        "integrity_appraisal_pass_rate": 0.98,
-        "case_involvement_rate": 0.004,
-        "satisfaction_rate": 0.90,
-        "inspection_pass_rate": 0.99,
-        "information_coverage": 1.00,
-        "audit_coverage": 1.00,
-        "internal_control_rate": 0.90,
-    },
 }
 
 # --- Composite assessment of each directly-affiliated customs (audit/composite.py,
-# docs/composite.md). One weight per indicator key; a key left out weighs 1.
-COMPOSITE_WEIGHTS = {
-    "training_days_12": 1.0,
-    "leader_fulltime_training_5y": 1.0,
-    "reserve_two_leadership_posts": 1.0,
-    "reserve_grassroots": 1.0,
-    "leadership_team_age": 1.0,
-    "integrity_appraisal_pass_rate": 1.0,
-    "case_involvement_rate": 1.0,
-    "satisfaction_rate": 1.0,
-    "inspection_pass_rate": 1.0,
-    "information_coverage": 1.0,
-    "audit_coverage": 1.0,
-    "internal_control_rate": 1.0,
-}
+# docs/composite.md). Each indicator's weight is on its definition
+# (``Indicator.weight``, 1 unless it says otherwise); a deployment may
+# override it here per indicator key, e.g. {"audit_coverage": 2}.
+COMPOSITE_WEIGHTS = {}
 
 # --- Integrity-risk early warning (shared/spec/indicators.md). Policy, so
 # thresholds and weights live here; integrity.risk reads nothing else.
@@ -312,7 +289,7 @@ INTEGRITY_RISK = {
     },
 }
 
-# --- Small counts (shared/spec/access.md, indicators/disclosure.py): a
+# --- Small counts (shared/spec/access.md, core/disclosure.py): a
 # need-to-know figure counted over fewer officers than this is withheld from
 # readers who may not see the records behind it.
 SMALL_COUNT_THRESHOLD = int(os.environ.get("SMALL_COUNT_THRESHOLD", "5"))

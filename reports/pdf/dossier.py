@@ -20,7 +20,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from reportlab.platypus import Paragraph
 
-from indicators import disclosure
+from core import disclosure
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import TrainingRecord
 
@@ -123,7 +123,7 @@ def _collect_integrity(d: Dossier) -> None:
     # Supervision reads cases and alerts through their need-to-know
     # querysets, so it counts exactly the records it may open. Leadership
     # may know them only as counts (access.md), but these are counted over
-    # one officer: the small-counts rule (indicators.disclosure) withholds
+    # one officer: the small-counts rule (core/disclosure.py) withholds
     # them from a reader who may not see the records behind them.
     if not (access.sees_everything(reader) or access.has_role_on(reader, "supervision", officer)):
         d.integrity_counts = {"cases": None, "alerts": None}

@@ -12,43 +12,27 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
-from indicators import disclosure, engine
-from indicators.charts import comparison_text, percent
-from indicators.definitions import TEAM_KINDS, born_for_age_at_year_end, on_roll_at_year_end
-from indicators.selectors import DRILL_DOWN_ROLES
+from core import disclosure
+from core import indicators as engine
+from core.indicators import born_for_age_at_year_end, comparison_text, on_roll_at_year_end, percent
+from personnel.indicators import TEAM_KINDS
 from personnel.models import Officer, Unit
 
 from .. import access
 from . import charts, layout
-from .common import fmt_days, furniture
-
-# Column headings of the breakdown and the chart's category labels: the
-# indicators' full labels do not fit in a 13 mm column.
-SHORT_LABELS = {
-    "training_days_12": gettext_lazy("Training ≥ 12 days"),
-    "leader_fulltime_training_5y": gettext_lazy("Leaders' full-time training"),
-    "reserve_two_leadership_posts": gettext_lazy("Reserve: 2 leadership posts"),
-    "reserve_grassroots": gettext_lazy("Reserve: grassroots"),
-    "leadership_team_age": gettext_lazy("Team age structure"),
-    "integrity_appraisal_pass_rate": gettext_lazy("Integrity appraisal pass rate"),
-    "case_involvement_rate": gettext_lazy("Case involvement rate"),
-    "satisfaction_rate": gettext_lazy("Satisfaction rate"),
-    "inspection_pass_rate": gettext_lazy("Inspection pass rate"),
-    "information_coverage": gettext_lazy("Information coverage"),
-    "audit_coverage": gettext_lazy("Audit coverage"),
-    "internal_control_rate": gettext_lazy("Internal control rate"),
-}
+from .common import furniture
 
 # How many rows of each gap list are printed; the rest are counted.
 GAP_LIST_LIMIT = 100
 
 
 def short(indicator: engine.Indicator) -> str:
-    return str(SHORT_LABELS.get(indicator.key, indicator.label))
+    """The breakdown's column headings and the chart's category labels: the
+    indicators' full labels do not fit in a 13 mm column."""
+    return str(indicator.short_label)
 
 
 def met_text(figure: engine.Figure) -> str:
@@ -115,12 +99,12 @@ class UnitReport:
     gaps: list[Gap] = field(default_factory=list)
 
 
-def may_list(reader, key: str, unit: Unit) -> bool:
+def may_list(reader, indicator: engine.Indicator, unit: Unit) -> bool:
     """The gap lists are the drill-downs of the dashboard: the same roles
-    open them (indicators.selectors.DRILL_DOWN_ROLES)."""
+    open them (the definition's ``drill_down_roles``)."""
     if access.sees_everything(reader):
         return True
-    roles = DRILL_DOWN_ROLES.get(key, frozenset())
+    roles = indicator.drill_down_roles
     return bool(roles) and access.covers(reader, roles, unit.pk)
 
 
@@ -129,11 +113,11 @@ def collect(unit: Unit, year: int, reader) -> UnitReport:
     r.indicators = [indicator.for_reader(reader) for indicator in engine.indicators()]
     r.children = list(engine.breakdown_roots(unit).order_by("code"))
     # Small counts are withheld from a reader who may not see the records
-    # behind them (indicators.disclosure); reader None is the operator's command.
-    entitled = disclosure.entitled_units(reader, [unit.pk] + [child.pk for child in r.children])
+    # behind them (core/disclosure.py); reader None is the operator's command.
+    entitled = access.reads_records_at(reader, [unit, *r.children])
 
     def shown(indicator, figure, unit_id):
-        return disclosure.disclose(figure, indicator=indicator, unit_id=unit_id, entitled=entitled)
+        return disclosure.disclose(figure, indicator=indicator, reads_records=unit_id in entitled)
 
     roots = Unit.objects.filter(pk=unit.pk)
     r.figures = [shown(i, i.figure(*i.counts(year=year, roots=roots).get(unit.pk, (0, 0))), unit.pk)
@@ -146,7 +130,7 @@ def collect(unit: Unit, year: int, reader) -> UnitReport:
             child.pk: shown(indicator, f, child.pk) for child, f in engine.breakdown(indicator, year=year, unit=unit)
         }
     r.teams = _team_ages(unit, year, reader)
-    r.gaps = _gaps(unit, year, reader)
+    r.gaps = _gaps(r.indicators, unit, year, reader)
     return r
 
 
@@ -179,52 +163,24 @@ def _team_ages(unit: Unit, year: int, reader) -> list[TeamAges]:
     ]
 
 
-def _gaps(unit: Unit, year: int, reader) -> list[Gap]:
+def _gaps(indicators: list[engine.Indicator], unit: Unit, year: int, reader) -> list[Gap]:
+    """Each definition's gap list that the reader may open, in the spec's
+    order: the members missing the target, as the definition prints them."""
     w = layout.TEXT_WIDTH
     gaps = []
-    registered = {i.key: i for i in engine.indicators()}
-
-    def members(key):
-        qs = registered[key].members(year=year, root=unit).filter(meets=False)
+    for indicator in indicators:
+        spec = indicator.gap_list(year)
+        if spec is None or not may_list(reader, indicator, unit):
+            continue
+        qs = indicator.members(year=year, root=unit).filter(meets=False)
         # As on the dashboard's drill-down: every listed row inside the
         # reader's grants, not only the unit asked for.
-        return qs if reader is None else qs.visible_to(reader)
-
-    people = [
-        ("training_days_12", _("Officers short of %(days)s days of training in %(year)s")),
-        ("leader_fulltime_training_5y", _("Leaders short of %(days)s days of full-time training in %(first)s–%(year)s")),
-    ]
-    from django.conf import settings
-
-    ti = settings.TEAM_INDICATORS
-    for key, title in people:
-        if key not in registered or not may_list(reader, key, unit):
-            continue
-        days = ti["training_days_min"] if key == "training_days_12" else ti["leader_fulltime_days_min"]
-        qs = members(key).select_related("unit").order_by("unit__code", "staff_no")
-        total = qs.count()
-        rows = [[o.staff_no, o.name, o.unit.name, o.get_rank_level_display(), fmt_days(o.figure)]
-                for o in qs[:GAP_LIST_LIMIT]]
+        qs = qs if reader is None else qs.visible_to(reader)
+        qs = qs.select_related(*spec.select_related).order_by(*spec.order_by)
+        rows = [[column.cell(member) for column in spec.columns] for member in qs[:GAP_LIST_LIMIT]]
         gaps.append(Gap(
-            title % {"days": days, "year": year, "first": year - ti["leader_fulltime_window_years"] + 1},
-            [_("Staff number"), _("Name"), _("Unit"), _("Rank level"), _("Days")],
-            [0.16 * w, 0.16 * w, 0.38 * w, 0.16 * w, 0.14 * w], rows, total,
-        ))
-    if "leadership_team_age" in registered and may_list(reader, "leadership_team_age", unit):
-        qs = members("leadership_team_age").order_by("code")
-        rows = [[u.code, u.name, str(u.team_size), str(u.aged_in_band), percent(u.figure)] for u in qs[:GAP_LIST_LIMIT]]
-        gaps.append(Gap(
-            _("Leadership teams not mainly aged %(low)s–%(high)s") % {"low": ti["team_age_low"], "high": ti["team_age_high"]},
-            [_("Code"), _("Unit"), _("Team members"), _("Aged %(low)s–%(high)s") % {"low": ti["team_age_low"], "high": ti["team_age_high"]}, _("Share")],
-            [0.14 * w, 0.38 * w, 0.16 * w, 0.16 * w, 0.16 * w], rows, qs.count(),
-        ))
-    if "audit_coverage" in registered and may_list(reader, "audit_coverage", unit):
-        qs = members("audit_coverage").order_by("code")
-        rows = [[u.code, u.name, u.get_kind_display()] for u in qs[:GAP_LIST_LIMIT]]
-        gaps.append(Gap(
-            _("Customs without an economic-responsibility or management audit in %(first)s–%(year)s")
-            % {"first": year - ti.get("audit_window_years", 5) + 1, "year": year},
-            [_("Code"), _("Unit"), _("Kind")], [0.2 * w, 0.5 * w, 0.3 * w], rows, qs.count(),
+            spec.title, [column.label for column in spec.columns], [column.width * w for column in spec.columns],
+            rows, qs.count(),
         ))
     return gaps
 
@@ -251,7 +207,8 @@ def story(r: UnitReport) -> list:
     out.append(layout.heading(_("1. The indicators in %(year)s against their targets") % {"year": r.year}))
     rows, missed = [], []
     for n, (indicator, figure) in enumerate(zip(r.indicators, r.figures), start=1):
-        rows.append([str(n), _indicator_cell(indicator, figure.met is False), numerator_text(figure), str(figure.denominator),
+        rows.append([str(n), _indicator_cell(indicator, figure.met is False), numerator_text(figure),
+                     str(figure.denominator),
                      percent(figure.value), comparison_text(figure.comparison, figure.target), met_text(figure)])
         if figure.met is False:
             missed.append(n - 1)

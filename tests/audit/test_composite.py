@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from audit import composite
 from audit.models import Audit
-from indicators import engine
+from core import indicators as engine
 from personnel.models import Unit
 from personnel.services import unit_scope_rebuild
 from tests.audit.factories import AuditFactory, InternalControlFactory
@@ -45,7 +45,7 @@ def assessed(tree):
 
 
 def ranking(tree, year=YEAR):
-    rows = composite.assess(year=year, customs=composite.customs_in(tree["0000"]), reader=None)
+    rows = composite.assess(year=year, customs=composite.customs_in(tree["0000"]), access=None)
     return [(row.rank, row.unit.code, row.composite, row.met) for row in rows]
 
 
@@ -143,11 +143,11 @@ def test_it_exports_the_ranked_table_to_xlsx(client, dora, assessed):
 def test_it_assesses_in_a_number_of_queries_that_does_not_grow_with_the_customs(assessed):
     customs = composite.customs_in(assessed["0000"])
     with CaptureQueriesContext(connection) as three:
-        composite.assess(year=YEAR, customs=customs, reader=None)
+        composite.assess(year=YEAR, customs=customs, access=None)
     for code in ("0300", "0400", "0500"):
         Unit.objects.create(code=code, name=f"海关{code}", kind=Unit.Kind.DIRECT, parent=assessed["0000"])
     unit_scope_rebuild()
     with CaptureQueriesContext(connection) as six:
-        rows = composite.assess(year=YEAR, customs=customs, reader=None)
+        rows = composite.assess(year=YEAR, customs=customs, access=None)
     assert len(rows) == 6
     assert len(six) == len(three) <= 2 * len(engine.indicators()) + 1

@@ -8,6 +8,7 @@ import pytest
 
 from audit import composite
 from audit.models import InternalControl
+from core import indicators as engine
 from fixtures.demo import DemoService
 from fixtures.loader import demo_service_load
 from personnel.models import Unit, UnitScope
@@ -25,7 +26,7 @@ def demo(db):
 
 def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula(demo):
     customs = composite.customs_in(demo)
-    before = composite.assess(year=YEAR, customs=customs, reader=None)
+    before = composite.assess(year=YEAR, customs=customs, access=None)
     assert len(before) == Unit.objects.filter(kind=Unit.Kind.DIRECT).count() == 42
     assert [row.rank for row in before] == list(range(1, 43))
     assert all(
@@ -41,7 +42,7 @@ def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula
     n = UnitScope.objects.filter(root=last.unit, unit__kind__in=["direct", "subordinate"]).count()
     k = last.figures[ic].numerator
     assert last.figures[ic].denominator == n
-    weights = {key: composite.weight(key) for key in keys}
+    weights = {indicator.key: indicator.composite_weight() for indicator in engine.indicators()}
     with_data = [key for key, score in zip(keys, last.scores) if score is not None]
     new_ic_score = min(Fraction(k + 1, n) / Fraction("0.9"), Fraction(1))
     expected = 100 * (
@@ -50,7 +51,7 @@ def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula
     ) / sum(weights[key] for key in with_data)
 
     InternalControl.objects.create(unit=last.unit, established_date=dt.date(YEAR, 6, 1))
-    after = composite.assess(year=YEAR, customs=customs, reader=None)
+    after = composite.assess(year=YEAR, customs=customs, access=None)
     moved = next(row for row in after if row.unit == last.unit)
     assert moved.composite == expected > last.composite
     others = [row for row in before if row.unit != last.unit]

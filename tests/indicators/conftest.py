@@ -1,6 +1,6 @@
 import pytest
 
-from indicators import engine
+from core import indicators as engine
 from personnel.models import Unit
 from personnel.services import unit_scope_rebuild
 from tests.factories import UnitFactory

@@ -21,3 +21,21 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     days = Decimal("5")
     end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=int(-(-Decimal(o.days) // 1)) - 1))
     mode = TrainingRecord.Mode.IN_SERVICE
+
+
+# The order of the twelve keys in shared/spec/indicators.md, which every list
+# of indicators (the command's JSON above all) keeps.
+SPEC_ORDER = [
+    "training_days_12",
+    "leader_fulltime_training_5y",
+    "reserve_two_leadership_posts",
+    "reserve_grassroots",
+    "leadership_team_age",
+    "integrity_appraisal_pass_rate",
+    "case_involvement_rate",
+    "satisfaction_rate",
+    "inspection_pass_rate",
+    "information_coverage",
+    "audit_coverage",
+    "internal_control_rate",
+]

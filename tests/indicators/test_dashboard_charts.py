@@ -1,7 +1,8 @@
 """The dashboard's number formatting and its SVG trend chart (pure Python)."""
 import pytest
 
-from indicators.charts import TrendPoint, comparison_text, percent, trend_chart, value_axis
+from core.indicators import comparison_text, percent
+from indicators.charts import TrendPoint, trend_chart, value_axis
 
 
 @pytest.mark.parametrize(

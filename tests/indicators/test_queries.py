@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators import engine
+from core import indicators as engine
 from personnel.models import Officer, Posting, ReserveCadre, Unit
 from personnel.services import unit_scope_rebuild
 from tests.factories import OfficerFactory, UnitFactory

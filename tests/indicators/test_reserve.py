@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from indicators import engine
+from core import indicators as engine
 from personnel.models import ReserveCadre
 from tests.factories import OfficerFactory, PostingFactory, ReserveCadreFactory
 

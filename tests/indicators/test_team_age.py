@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indicators import engine
+from core import indicators as engine
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators import engine
+from core import indicators as engine
 from personnel.models import Officer
 from tests.factories import OfficerFactory
 from tests.indicators.factories import TrainingRecordFactory

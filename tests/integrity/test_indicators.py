@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from indicators import engine
+from core import indicators as engine
 from integrity.models import IntegrityAppraisal
 from personnel.models import Officer
 from tests.factories import OfficerFactory

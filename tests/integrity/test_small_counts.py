@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from audit import composite
 from integrity.models import AccessLog
+from org.access import Access
 from tests.reports.pdftools import needs_poppler, pdf_text
 
 from .factories import case_naming
@@ -104,8 +105,12 @@ def test_it_counts_for_a_supervisor_without_the_cases_naming_him(client, frank, 
 
 def test_it_withholds_small_counts_in_the_composite_and_leaves_them_out_of_the_score(dora, bob, tree, one_case):
     customs = composite.customs_in(tree["0000"])
-    (gz_leader,) = [row for row in composite.assess(year=2009, customs=customs, reader=dora) if row.unit.code == "5100"]
-    (gz_bob,) = [row for row in composite.assess(year=2009, customs=customs, reader=bob) if row.unit.code == "5100"]
+    (gz_leader,) = [
+        row for row in composite.assess(year=2009, customs=customs, access=Access(dora)) if row.unit.code == "5100"
+    ]
+    (gz_bob,) = [
+        row for row in composite.assess(year=2009, customs=customs, access=Access(bob)) if row.unit.code == "5100"
+    ]
     position = [f.key for f in gz_bob.figures].index(KEY)
     assert gz_leader.cells[position]["ratio"] == WITHHELD
     assert gz_leader.scores[position] is None
@@ -115,6 +120,9 @@ def test_it_withholds_small_counts_in_the_composite_and_leaves_them_out_of_the_s
     assert gz_leader.assessed == gz_bob.assessed - 1
     (record,) = [r for r in composite.export_records([gz_leader])]
     assert (record[f"{KEY}_numerator"], record[KEY], record[f"{KEY}_denominator"]) == (None, None, 3)
+    # Whether the ceiling is met would tell that someone is counted: 1/3 misses it for bob, unknown for leadership.
+    met = (record[f"{KEY}_met"], gz_leader.cells[position]["met"], gz_bob.cells[position]["met"])
+    assert met == (None, None, False)
 
 
 def test_the_indicators_command_prints_small_counts_unsuppressed(one_case):

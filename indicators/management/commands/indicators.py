@@ -10,7 +10,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators import engine
+from core import indicators as engine
 from personnel.models import Unit
 
 

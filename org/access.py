@@ -1,0 +1,152 @@
+"""What one user may reach, resolved once per request (``request.access``).
+
+The grants are read once: which roles the user holds anywhere is one query,
+and each role's scope is one subquery of ``units_in_scope`` built once and
+reused by every selector of the request (still a subquery, never a Python
+list of ids). Whether a unit is covered, and for which roles, is one query
+for as many units as a page needs at once, then remembered.
+
+A page asks this object which links to show (``may_read_unit_report``,
+``may_see_audit_plan``, ...) instead of importing the page it links to. The
+unit report and the composite table ask it the same question before they
+open; tests/org/test_access.py checks for every link that it is shown
+exactly when its page opens.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from django.contrib.auth.models import Permission
+from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
+from personnel.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
+from personnel.roles import ALL_ROLES, Role
+from personnel.scoping import _is_everything, granted_units, units_in_scope
+
+# Every role sees the dashboard and the unit report of a unit it covers
+# (shared/spec/access.md); so do the leader dossiers (officer profiles).
+DASHBOARD_ROLES = ALL_ROLES
+# The audit plan reads audits: the audit role and leadership, which reads
+# every record kind.
+AUDIT_PLAN_ROLES = frozenset({Role.AUDIT, Role.LEADERSHIP})
+# The composite table: any dashboard role on a unit with customs below it
+# (hq, a supervisory office); leadership also on its own unit.
+COMPOSITE_ROLES = ALL_ROLES
+# The roles that read the need-to-know records (cases, complaints, alerts)
+# behind a sensitive figure; their small counts are shown to them in full
+# (core/disclosure.py, docs/security.md "Small counts").
+RECORD_READER_ROLES = frozenset({Role.SUPERVISION})
+
+
+def _role_set(roles: Iterable[str] | str) -> frozenset:
+    if isinstance(roles, str):
+        return frozenset({Role(roles)})
+    return frozenset(Role(role) for role in roles)
+
+
+class Access:
+    """One user's grants for the length of a request."""
+
+    def __init__(self, user):
+        self.user = user
+        self._scopes: dict[frozenset, models.QuerySet] = {}
+        self._covering: dict[int, frozenset] = {}
+
+    @cached_property
+    def everything(self) -> bool:
+        return _is_everything(self.user)
+
+    @cached_property
+    def roles(self) -> frozenset:
+        """The roles the user holds on at least one unit (one query)."""
+        if self.everything:
+            return ALL_ROLES
+        if not (self.user and self.user.is_authenticated and self.user.is_active):
+            return frozenset()
+        codenames = {role.codename: role for role in Role}
+        direct = UnitUserObjectPermission.objects.filter(user=self.user)
+        via_group = UnitGroupObjectPermission.objects.filter(group__user=self.user)
+        held = Permission.objects.filter(
+            Q(pk__in=direct.values("permission")) | Q(pk__in=via_group.values("permission")),
+            codename__in=codenames,
+        )
+        return frozenset(codenames[codename] for codename in held.values_list("codename", flat=True))
+
+    def has_grant(self, roles: Iterable[str] | str = ALL_ROLES) -> bool:
+        return bool(self.roles & _role_set(roles))
+
+    def units(self, roles: Iterable[str] | str = ALL_ROLES) -> models.QuerySet:
+        """Ids of every unit the user covers for ``roles``, as a subquery;
+        built once per set of roles in a request."""
+        wanted = _role_set(roles)
+        if wanted not in self._scopes:
+            self._scopes[wanted] = units_in_scope(self.user, wanted)
+        return self._scopes[wanted]
+
+    def granted(self, roles: Iterable[str] | str = ALL_ROLES) -> models.QuerySet:
+        """Ids of the units the grants are held on, as a subquery."""
+        return granted_units(self.user, _role_set(roles))
+
+    def coverage(self, units: models.QuerySet) -> dict[int, frozenset]:
+        """{unit id: the roles whose grants cover it} for ``units``, in one
+        query; remembered for ``covers``."""
+        if self.everything:
+            return {pk: ALL_ROLES for pk in units.order_by().values_list("pk", flat=True)}
+        held = sorted(self.roles)
+        columns = {
+            f"in_{role.value}": ExpressionWrapper(Q(pk__in=self.units(role)), output_field=BooleanField())
+            for role in held
+        }
+        rows = units.order_by().annotate(**columns).values("pk", *columns)
+        found = {row["pk"]: frozenset(role for role in held if row[f"in_{role.value}"]) for row in rows}
+        self._covering.update(found)
+        return found
+
+    def covers(self, unit, roles: Iterable[str] | str = ALL_ROLES) -> bool:
+        """Does a grant of one of ``roles`` cover ``unit``?"""
+        if self.everything:
+            return True
+        if unit.pk not in self._covering:
+            self.coverage(Unit.objects.filter(pk=unit.pk))
+        return bool(self._covering.get(unit.pk, frozenset()) & _role_set(roles))
+
+    def reads_records_at(self, unit) -> bool:
+        """May the user read the need-to-know records behind ``unit``'s
+        figures, so that its small counts are shown in full? Decided from the
+        grants only; free once ``coverage`` has resolved the unit."""
+        return self.covers(unit, RECORD_READER_ROLES)
+
+    # --- What a page may link to -------------------------------------------
+
+    def may_see_dashboard(self) -> bool:
+        return self.has_grant(DASHBOARD_ROLES)
+
+    def may_read_unit_report(self, unit) -> bool:
+        return self.covers(unit, DASHBOARD_ROLES)
+
+    def may_read_dossiers(self, unit) -> bool:
+        return self.covers(unit, DASHBOARD_ROLES)
+
+    def may_see_composite(self, unit) -> bool:
+        if not self.covers(unit, COMPOSITE_ROLES):
+            return False
+        return unit.kind in (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE) or self.covers(unit, Role.LEADERSHIP)
+
+    def may_see_audit_plan(self, unit) -> bool:
+        return self.covers(unit, AUDIT_PLAN_ROLES)
+
+    def may_see_alerts(self) -> bool:
+        return self.has_grant(Role.SUPERVISION)
+
+
+class AccessMiddleware:
+    """Attaches ``request.access`` (after authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.access = Access(request.user)
+        return self.get_response(request)
