@@ -17,8 +17,13 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# In parallel on every core (pytest-xdist, one test database per worker:
+# test_<name>_gw0, _gw1 ...); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest
+	@start=$$(date +%s); $(PY) -m pytest -n $(TEST_WORKERS); status=$$?; db=$${DATABASE_URL%%:*}; \
+	echo "make test: $$(( $$(date +%s) - start )) s wall time on $${db:-sqlite}, $(TEST_WORKERS) workers"; \
+	exit $$status
 
 demo-data: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0

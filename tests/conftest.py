@@ -13,16 +13,138 @@ alice: HR at 5100 (sees 5100, 5101, 5102). bob: supervision at 9100
 (sees 9100 and everything of 5100 and 5200). charlie: HR at 0200 (sees
 nothing of Guangdong). dora: leadership at hq (everything, read-only).
 """
-import pytest
+import datetime as dt
+from io import StringIO
 
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from fixtures.accounts import demo_accounts_create
+from fixtures.demo import DemoService, default_year
+from fixtures.loader import demo_service_load
+from integrity.models import AccessLog, Case
 from personnel.models import Unit
 from personnel.roles import Role
 from personnel.services import grant_create, unit_scope_rebuild
 from tests.factories import OfficerFactory, UnitFactory, UserFactory
+from tests.shared import KeptTransaction
+
+# --- The demo service, loaded once per test process ---------------------------------------------------------------
+#
+# Building the demo is the most expensive set-up of the suite, so the tests
+# that need it share one load of each size: `shared_demo` is
+# `load_demo --scale 600 --reset`, as `make demo` runs it, over an access-log
+# row and a case that were there before (what --reset keeps and what it
+# replaces); `small_demo` is 100 officers with data up to 2009 and the demo
+# accounts, where the pages walk every scope. The tests that use one are
+# collected back to back and, under pytest-xdist, sent to one worker (the
+# "demo" group); the load stays in an open transaction while they run, each
+# test in a savepoint of its own on top (tests/shared.py), and is rolled
+# back before the first test that does not use it.
+
+DEMO_SCALE = 600
+SMALL_DEMO_YEAR = 2009
+DEMO_GROUP = "demo"
+
+
+def _demo_build() -> dict:
+    log = AccessLog.objects.create(username="reader", action="view", record_kind="integrity.case", object_ids="1")
+    old_case = Case.objects.create(case_no="OLD-1", opened_date=dt.date(2020, 1, 1), category="discipline")
+    out, err = StringIO(), StringIO()
+    with override_settings(DEBUG=True):
+        call_command("load_demo", "--scale", str(DEMO_SCALE), "--reset", stdout=out, stderr=err)
+    return {
+        "stdout": out.getvalue(), "stderr": err.getvalue(), "log_pk": log.pk, "old_case_pk": old_case.pk,
+        "service": DemoService(scale=DEMO_SCALE, seed=1, year=default_year()),
+    }
+
+
+def _small_demo_build() -> dict:
+    service = DemoService(scale=100, seed=1, year=SMALL_DEMO_YEAR)
+    demo_service_load(service=service)
+    demo_accounts_create()
+    return {"service": service}
+
+
+class _SharedDemo:
+    """One demo build, loaded on first use and kept until ``close``."""
+
+    def __init__(self, build):
+        self.build = build
+        self.kept = None
+        self.value = None
+
+    def load(self, django_db_blocker) -> dict:
+        if self.kept is None or not self.kept.is_open:
+            self.kept = KeptTransaction(django_db_blocker)
+            self.value = self.kept.open(self.build)
+        return self.value
+
+    def close(self) -> None:
+        if self.kept is not None:
+            self.kept.close()
+
+
+_SHARED = {"shared_demo": _SharedDemo(_demo_build), "small_demo": _SharedDemo(_small_demo_build)}
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """The demo service as `make demo` loads it (see above): ``stdout`` and
+    ``stderr`` of load_demo, the generator (``service``) whose rows were
+    loaded, and the keys of the access-log row and the case of before."""
+    return _SHARED["shared_demo"].load(django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker):
+    """The 100-officer demo service up to 2009 with the demo accounts;
+    ``service`` is its generator."""
+    return _SHARED["small_demo"].load(django_db_blocker)
+
+
+def _demo_of(item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    return next((name for name in _SHARED if name in names), None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Collect the tests that use a demo back to back (each demo's where the
+    first of them is) and put them in the xdist group of the demo."""
+    for name in _SHARED:
+        users = [item for item in items if _demo_of(item) == name]
+        if not users:
+            continue
+        for item in users:
+            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+        first = items.index(users[0])
+        rest = [item for item in items if _demo_of(item) != name]
+        items[:] = rest[:first] + users + rest[first:]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Roll a demo back once its last test in a row is torn down."""
+    try:
+        return (yield)
+    finally:
+        name = _demo_of(item)
+        if name and (nextitem is None or _demo_of(nextitem) != name):
+            _SHARED[name].close()
+
+
+# --- The small service of the module docstring ---------------------------------------------------------------------
 
 
 @pytest.fixture
 def tree(db):
+    return tree_create()
+
+
+def tree_create():
+    """The tree above, keyed by unit code."""
     K = Unit.Kind
     hq = UnitFactory(code="0000", name="海关总署", kind=K.HQ, parent=None)
     gd = UnitFactory(code="9100", name="广东分署", kind=K.SUPERVISORY_OFFICE, parent=hq)

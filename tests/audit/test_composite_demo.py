@@ -9,18 +9,17 @@ import pytest
 from audit import composite
 from audit.models import InternalControl
 from core import indicators as engine
-from fixtures.demo import DemoService
-from fixtures.loader import demo_service_load
 from personnel.models import Unit, UnitScope
+from tests.conftest import SMALL_DEMO_YEAR
 
 pytestmark = pytest.mark.django_db
 
-YEAR = 2009
+YEAR = SMALL_DEMO_YEAR
 
 
 @pytest.fixture
-def demo(db):
-    demo_service_load(service=DemoService(scale=100, seed=1, year=YEAR))
+def demo(small_demo, db):
+    """The 100-officer demo service, loaded once (tests/conftest.py)."""
     return Unit.objects.get(kind=Unit.Kind.HQ)
 
 

@@ -11,21 +11,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from fixtures.accounts import DEMO_ACCOUNTS, demo_accounts_create
-from fixtures.demo import DemoService
-from fixtures.loader import demo_service_load
+from fixtures.accounts import DEMO_ACCOUNTS
 from personnel.models import Officer, Unit, UnitScope, UnitUserObjectPermission
+from tests.conftest import SMALL_DEMO_YEAR
 
 pytestmark = pytest.mark.django_db
 
-YEAR = 2009
+YEAR = SMALL_DEMO_YEAR
 DASHBOARD = reverse("indicators:dashboard")
 
 
 @pytest.fixture
-def demo(db):
-    demo_service_load(service=DemoService(scale=100, seed=1, year=YEAR))
-    demo_accounts_create()
+def demo(small_demo, db):
+    """The 100-officer demo service with its accounts, loaded once (tests/conftest.py)."""
+    return small_demo
 
 
 def units_granted_to(user) -> set[str]:

@@ -35,6 +35,10 @@ SELF_UNIT = "5201"
 
 @pytest.fixture
 def world(tree):
+    return world_create(tree)
+
+
+def world_create(tree):
     """One officer per unit that holds people, each with one record of every
     career kind, and one political-work activity per unit."""
     officers, postings, reserves, appraisals, courses, works = {}, {}, {}, {}, {}, {}
@@ -73,6 +77,10 @@ def persona(username, *grants, **user_fields):
 
 @pytest.fixture
 def personas(world, tree):
+    return personas_create(world, tree)
+
+
+def personas_create(world, tree):
     """Every persona of the matrix, keyed by a readable name."""
     me = UserFactory(username="olga")
     officer = world["officer"][SELF_UNIT]

@@ -9,9 +9,47 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.conftest import tree_create
 from tests.personnel.access_expectations import KINDS, PERSONAS, READ, WRITE, key
+from tests.personnel.conftest import personas_create, world_create
+from tests.shared import KeptTransaction, refetch
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The tree, the world and the personas, built once for the module's
+    ~700 tests (each runs in a savepoint on top, tests/shared.py)."""
+    kept = KeptTransaction(django_db_blocker)
+
+    def build():
+        tree = tree_create()
+        world = world_create(tree)
+        return {"tree": tree, "world": world, "personas": personas_create(world, tree)}
+
+    yield kept.open(build)
+    kept.close()
+
+
+@pytest.fixture
+def _matrix(matrix, db):
+    return refetch(matrix)
+
+
+@pytest.fixture
+def tree(_matrix):
+    return _matrix["tree"]
+
+
+@pytest.fixture
+def world(_matrix):
+    return _matrix["world"]
+
+
+@pytest.fixture
+def personas(_matrix):
+    return _matrix["personas"]
 
 ADMIN_KINDS = tuple(KINDS)
 
