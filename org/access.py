@@ -141,6 +141,15 @@ class Access:
         return self.has_grant(Role.SUPERVISION)
 
 
+def request_access(request) -> Access:
+    """The request's Access object; a request built without the middleware
+    (the admin's own sub-requests, a test's RequestFactory) gets one here."""
+    access = getattr(request, "access", None)
+    if access is None:
+        access = request.access = Access(request.user)
+    return access
+
+
 class AccessMiddleware:
     """Attaches ``request.access`` (after authentication)."""
 

@@ -31,7 +31,9 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .importing.formats import EXPORT_FORMATS
-from .scoping import has_grant, shared_kinds
+from org.access import request_access
+
+from .scoping import shared_kinds
 
 
 def _prune(nested):
@@ -115,7 +117,7 @@ class DeclaredLookupsOnly:
             return model_admin.has_view_permission(request)
         scope = getattr(model, "scope", None)
         if scope is not None:
-            return _is_superuser(request.user) or has_grant(request.user, scope.read)
+            return request_access(request).has_grant(scope.read) or _is_superuser(request.user)
         return _is_superuser(request.user)
 
     def _path_fields(self, path: str):
@@ -283,17 +285,16 @@ class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmi
 
     @staticmethod
     def _memo(request, key, compute) -> bool:
-        # One page asks every registered admin about add/change/delete/view
-        # (the sidebar, the actions, the buttons): dozens of identical grant
-        # lookups. Answer each once per request.
+        # One page asks every registered admin about view permission (the
+        # sidebar, the actions, the buttons): answer each question once per
+        # request.
         memo = request.__dict__.setdefault("_scoped_admin_memo", {})
         if key not in memo:
             memo[key] = compute()
         return memo[key]
 
     def _has_grant(self, request, roles) -> bool:
-        roles = frozenset(roles)
-        return self._memo(request, ("grant", roles), lambda: has_grant(request.user, roles))
+        return request_access(request).has_grant(roles) or _is_superuser(request.user)
 
     def _may_read_kind(self, request) -> bool:
         user = request.user
