@@ -1,7 +1,7 @@
 """Serves the alert desk from a SQLite file with Django's runserver, for
 ``test_concurrent_readers``: ``python -m tests.accounts.alert_desk_server
-DB_FILE PORT KEYS_FILE``. The file must hold the migrated schema; this adds
-a supervisor with a grant on hq, six alerts and twenty logged-in sessions
+DB_FILE PORT KEYS_FILE SESSIONS ALERTS``. The file must hold the migrated schema; this adds
+a supervisor with a grant on hq, ALERTS alerts and SESSIONS logged-in sessions
 (their keys written to KEYS_FILE, one a line), then serves until killed.
 """
 import os
@@ -23,8 +23,8 @@ from personnel.services import grant_create, unit_scope_rebuild  # noqa: E402
 from tests.factories import OfficerFactory, UnitFactory, UserFactory  # noqa: E402
 from tests.integrity.factories import RiskAlertFactory  # noqa: E402
 
-SESSIONS = 20
-ALERTS = 6
+SESSIONS = int(sys.argv[4])
+ALERTS = int(sys.argv[5])
 
 
 def main(port: str, keys_file: str) -> None:

@@ -16,9 +16,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.accounts.alert_desk_server import ALERTS, SESSIONS
 
 ROOT = Path(settings.BASE_DIR)
+SESSIONS = 20  # concurrent logged-in sessions, each its own connection
+ALERTS = 6
 READS_PER_SESSION = 5
 
 
@@ -58,7 +59,8 @@ def test_twenty_sessions_read_the_alert_desk_at_once_without_error(tmp_path, db)
     db_file, keys_file, port = tmp_path / "desk.sqlite3", tmp_path / "keys", _free_port()
     _schema_file(db_file)
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.accounts.alert_desk_server", str(db_file), str(port), str(keys_file)],
+        [sys.executable, "-m", "tests.accounts.alert_desk_server", str(db_file), str(port), str(keys_file),
+         str(SESSIONS), str(ALERTS)],
         cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
