@@ -23,7 +23,7 @@ from personnel.models import Officer, Unit
 from personnel.roles import Role
 from personnel.scoping import Scope, ScopedQuerySet
 
-from .scoping import AlertQuerySet, CaseQuerySet, OfficerRecordQuerySet
+from .scoping import AlertQuerySet, CaseOfficerQuerySet, CaseQuerySet, OfficerRecordQuerySet
 
 SUPERVISION = frozenset({Role.SUPERVISION})
 # access.md: leadership reads every record kind except cases and complaints.
@@ -86,7 +86,7 @@ class CaseOfficer(models.Model):
     # For the ``cases`` import, whose rows are these links: a link is
     # written by supervision of the officer's current unit.
     scope = Scope(unit="officer__unit", read=SUPERVISION, write=SUPERVISION)
-    objects = OfficerRecordQuerySet.as_manager()
+    objects = CaseOfficerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("officer involved")

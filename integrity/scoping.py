@@ -73,6 +73,16 @@ class OfficerRecordQuerySet(NeedToKnowQuerySet):
         return Q(officer__in=own_officer(user))
 
 
+class CaseOfficerQuerySet(NeedToKnowQuerySet):
+    """The officers named in cases, one row each. A user named in a case sees
+    none of its rows, not only their own: the other rows would tell them the
+    case exists."""
+
+    def _naming(self, user) -> Q:
+        CaseOfficer = apps.get_model("integrity", "CaseOfficer")
+        return Q(case__in=CaseOfficer.objects.filter(officer__in=own_officer(user)).values("case_id"))
+
+
 class CaseQuerySet(NeedToKnowQuerySet):
     """A case is in scope when any officer it names works in scope. Through a
     subquery on the link table, so a case naming two officers in scope is

@@ -2,7 +2,7 @@
 import pytest
 from guardian.shortcuts import assign_perm
 
-from integrity.models import Case, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey
+from integrity.models import Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey
 from tests.factories import UserFactory
 
 from .factories import (
@@ -62,6 +62,18 @@ def test_it_hides_from_an_officer_the_case_and_complaint_naming_them(frank, offi
     assert list(Case.objects.editable_by(frank)) == [other]
     assert list(Complaint.objects.visible_to(frank)) == [theirs]
     assert mine.pk not in Case.objects.visible_to(frank).values_list("pk", flat=True)
+
+
+def test_it_hides_every_row_of_a_case_naming_the_user_not_only_their_own(frank, officers):
+    # The case names frank and a colleague in his scope: the colleague's row
+    # (a cases export, the API) would tell frank the case exists.
+    mine = case_naming(frank.officer, officers["5201"])
+    other = case_naming(officers["5201"])
+    rows = CaseOfficer.objects.visible_to(frank)
+    assert list(rows.values_list("case__case_no", "officer__staff_no")) == [
+        (other.case_no, officers["5201"].staff_no)
+    ]
+    assert not CaseOfficer.objects.editable_by(frank).filter(case=mine).exists()
 
 
 def test_it_hides_alerts_about_the_user_even_from_a_superuser(tree, officers):
