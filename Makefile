@@ -25,6 +25,12 @@ test: install
 	echo "make test: $$(( $$(date +%s) - start )) s wall time on $${db:-sqlite}, $(TEST_WORKERS) workers"; \
 	exit $$status
 
+# The lint and format rules of ruff.toml; CI runs this before the tests.
+.PHONY: lint
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
 demo-data: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py createcachetable

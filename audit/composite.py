@@ -48,7 +48,7 @@ def composite_score(indicators: list[engine.Indicator], figures: list[engine.Fig
     """100 × the weighted mean of the scores of the figures with data."""
     total = Fraction(0)
     weights = Fraction(0)
-    for indicator, figure in zip(indicators, figures):
+    for indicator, figure in zip(indicators, figures, strict=True):
         score = indicator_score(figure)
         w = indicator.composite_weight()
         if score is None or w <= 0:
@@ -79,7 +79,7 @@ class Row:
         """One cell per indicator for the table: the value as a percent, the
         ratio behind it, whether the target is met and the score."""
         out = []
-        for figure, score in zip(self.figures, self.scores):
+        for figure, score in zip(self.figures, self.scores, strict=True):
             value = figure.value
             out.append({
                 "key": figure.key,
@@ -128,7 +128,7 @@ def assess(*, year: int, customs: models.QuerySet, access: Access | None) -> lis
             disclosure.disclose(
                 indicator.figure(*counts.get(unit.pk, (0, 0))), indicator=indicator, reads_records=reads_records
             )
-            for indicator, counts in zip(indicators, per_indicator)
+            for indicator, counts in zip(indicators, per_indicator, strict=True)
         ]
         scores = [indicator_score(f) for f in figures]
         rows.append(
@@ -154,7 +154,7 @@ def export_records(rows: list[Row]) -> list[dict]:
     out = []
     for row in rows:
         record = {"rank": row.rank, "code": row.unit.code, "name": row.unit.name}
-        for figure, score in zip(row.figures, row.scores):
+        for figure, score in zip(row.figures, row.scores, strict=True):
             data = figure.as_dict()
             record[f"{figure.key}"] = data["value"]
             record[f"{figure.key}_numerator"] = data["numerator"]

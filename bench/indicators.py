@@ -248,7 +248,9 @@ def main() -> int:
         run_engine()
 
     for indicator in engine.indicators():
-        seconds, _ = timed(lambda: indicator.counts(year=year, roots=Unit.objects.filter(pk=root.pk)), 1)
+        seconds, _ = timed(
+            lambda indicator=indicator: indicator.counts(year=year, roots=Unit.objects.filter(pk=root.pk)), 1
+        )
         numerator, denominator = everything[indicator.key]
         print(f"  {indicator.key:32} {numerator:>7} / {denominator:<7} {seconds * 1000:7.0f} ms")
     if ours != floor or any(everything[key] != floor[key] for key in floor):

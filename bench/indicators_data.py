@@ -226,7 +226,7 @@ def _posting_lines(rng: random.Random, people, units):
 
 
 def _reserve_lines(rng: random.Random, people):
-    for pk, _unit, leader, rank, _birth, _hire, _leave in people:
+    for pk, _unit, _leader, rank, _birth, _hire, _leave in people:
         if rank in ("division", "bureau") and rng.random() < 0.3:
             level = "bureau" if rank == "division" or rng.random() < 0.5 else "division"
             added = _date(rng, dt.date(2003, 1, 1), dt.date(2010, 6, 30))

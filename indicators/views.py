@@ -29,7 +29,7 @@ def _indicator_or_404(key: str) -> engine.Indicator:
     try:
         return engine.get(key)
     except KeyError:
-        raise Http404
+        raise Http404 from None
 
 
 @login_required

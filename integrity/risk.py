@@ -134,7 +134,7 @@ def repeated_complaints(as_of: dt.date) -> dict[int, list[str]]:
             _("complaint received %(date)s, %(status)s")
             % {"date": complaint.received_date.isoformat(), "status": status[complaint.substantiated]}
         )
-    for officer_id, lines in facts.items():
+    for lines in facts.values():
         lines.insert(
             0,
             _("%(n)s complaints received from %(start)s to %(end)s (complaints found unsubstantiated not counted)")
@@ -198,12 +198,18 @@ def enforcement_outlier(as_of: dt.date) -> dict[int, list[str]]:
             if z <= z_max:
                 continue
             facts[officer_id] = [
-                _("override ratio %(ratio)s (%(overrides)s overrides in %(declarations)s declarations, %(first)s to %(last)s)")
+                _(
+                    "override ratio %(ratio)s (%(overrides)s overrides in %(declarations)s declarations, "
+                    "%(first)s to %(last)s)"
+                )
                 % {
                     "ratio": _percent(ratio), "overrides": overrides, "declarations": declarations,
                     "first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}",
                 },
-                _("median ratio of the %(n)s officers of %(customs)s with at least %(min)s declarations: %(median)s, MAD %(mad)s")
+                _(
+                    "median ratio of the %(n)s officers of %(customs)s with at least %(min)s declarations: "
+                    "%(median)s, MAD %(mad)s"
+                )
                 % {
                     "n": len(members), "customs": names[customs], "min": config("enforcement_min_declarations"),
                     "median": _percent(median), "mad": _percent(mad),

@@ -158,7 +158,7 @@ def alert_action(request, pk, action):
     except AlertChanged as changed:
         messages.error(request, str(changed))
     except RiskAlert.DoesNotExist:
-        raise Http404
+        raise Http404 from None
     except ValidationError as invalid:
         for error in invalid.messages:
             messages.error(request, error)

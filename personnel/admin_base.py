@@ -380,7 +380,7 @@ class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmi
         try:
             pk = self.model._meta.pk.to_python(object_id)
         except ValidationError:
-            raise Http404
+            raise Http404 from None
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
         if not history.filter(**{self.model._meta.pk.attname: pk}).exists():
             raise Http404
@@ -398,7 +398,7 @@ class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmi
         try:
             history.model._meta.pk.to_python(version_id)
         except ValidationError:
-            raise Http404  # a version id that is not a number names no version
+            raise Http404 from None  # a version id that is not a number names no version
         # simple_history saves a POSTed revert after checking view permission
         # only; a read-only user would otherwise roll the record back.
         if request.method == "POST" and not self.has_change_permission(request, obj):

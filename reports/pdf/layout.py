@@ -99,11 +99,11 @@ def table(header: list, rows: list[list], widths: list[float], *, highlight: lis
         return "\n" not in value and stringWidth(value, font, font_size) <= width - padding
 
     highlight = set(highlight)
-    data = [[str(h) if fits(str(h), w) else Paragraph(text(h), head) for h, w in zip(header, widths)]]
+    data = [[str(h) if fits(str(h), w) else Paragraph(text(h), head) for h, w in zip(header, widths, strict=False)]]
     for index, row in enumerate(rows):
         style = miss if index in highlight else cell
         out = []
-        for value, width in zip(row, widths):
+        for value, width in zip(row, widths, strict=False):
             if isinstance(value, Flowable):
                 out.append(value)
             else:

@@ -206,7 +206,7 @@ def story(r: UnitReport) -> list:
     # --- the twelve indicators
     out.append(layout.heading(_("1. The indicators in %(year)s against their targets") % {"year": r.year}))
     rows, missed = [], []
-    for n, (indicator, figure) in enumerate(zip(r.indicators, r.figures), start=1):
+    for n, (indicator, figure) in enumerate(zip(r.indicators, r.figures, strict=True), start=1):
         rows.append([str(n), _indicator_cell(indicator, figure.met is False), numerator_text(figure),
                      str(figure.denominator),
                      percent(figure.value), comparison_text(figure.comparison, figure.target), met_text(figure)])
@@ -216,7 +216,7 @@ def story(r: UnitReport) -> list:
         [_("No."), _("Indicator"), _("Numerator"), _("Denominator"), _("Value"), _("Target"), _("Status")],
         rows, [0.06 * w, 0.44 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.1 * w], highlight=missed,
     ))
-    bars = [(short(i), f.value, f.target) for i, f in zip(r.indicators, r.figures) if f.comparison == ">="]
+    bars = [(short(i), f.value, f.target) for i, f in zip(r.indicators, r.figures, strict=True) if f.comparison == ">="]
     out.append(layout.spacer(2))
     out.append(charts.indicator_bars(bars, width=w, actual_label=_("Value"), target_label=_("Target")))
     if any(f.comparison == "<=" for f in r.figures):

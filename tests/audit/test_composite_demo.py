@@ -29,7 +29,7 @@ def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula
     assert len(before) == Unit.objects.filter(kind=Unit.Kind.DIRECT).count() == 42
     assert [row.rank for row in before] == list(range(1, 43))
     assert all(
-        (a.composite, a.met) >= (b.composite, b.met) for a, b in zip(before, before[1:])
+        (a.composite, a.met) >= (b.composite, b.met) for a, b in zip(before, before[1:], strict=False)
     ), "ranked by composite, then targets met"
 
     # The last customs establishes an internal control in YEAR. Its control
@@ -42,10 +42,10 @@ def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula
     k = last.figures[ic].numerator
     assert last.figures[ic].denominator == n
     weights = {indicator.key: indicator.composite_weight() for indicator in engine.indicators()}
-    with_data = [key for key, score in zip(keys, last.scores) if score is not None]
+    with_data = [key for key, score in zip(keys, last.scores, strict=True) if score is not None]
     new_ic_score = min(Fraction(k + 1, n) / Fraction("0.9"), Fraction(1))
     expected = 100 * (
-        sum(weights[key] * score for key, score in zip(keys, last.scores) if score is not None and key != "internal_control_rate")
+        sum(weights[key] * score for key, score in zip(keys, last.scores, strict=True) if score is not None and key != "internal_control_rate")
         + weights["internal_control_rate"] * new_ic_score
     ) / sum(weights[key] for key in with_data)
 

@@ -50,7 +50,7 @@ def export_url(key="training_days_12", **params):
     return f"{reverse('indicators:drill_down_export', args=[key])}?{query}"
 
 
-def trained(officer, days, start=D(2009, 3, 2), mode="in_service"):
+def trained(officer, days, start=dt.date(2009, 3, 2), mode="in_service"):
     return TrainingRecordFactory(officer=officer, days=Decimal(str(days)), start_date=start, mode=mode)
 
 

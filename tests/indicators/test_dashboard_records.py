@@ -29,7 +29,7 @@ def reader(client, dora):
         assert response.status_code == 200
         headings = [str(column["label"]) for column in response.context["columns"]]
         rows = [
-            dict(zip(headings, [*row["cells"], "met" if row["meets"] else "missed"]))
+            dict(zip(headings, [*row["cells"], "met" if row["meets"] else "missed"], strict=True))
             for row in response.context["rows"]
         ]
         return response, rows

@@ -66,11 +66,17 @@ def query_counts(tree):
     for key in MINE:
         indicator = engine.get(key)
         counts[(key, "counts")] = queries_of(
-            lambda: indicator.counts(year=2009, roots=Unit.objects.filter(code__in=["5100", "5200", "9100"]))
+            lambda indicator=indicator: indicator.counts(
+                year=2009, roots=Unit.objects.filter(code__in=["5100", "5200", "9100"])
+            )
         )
-        counts[(key, "breakdown")] = queries_of(lambda: engine.breakdown(indicator, year=2009, unit=hq))
-        counts[(key, "breakdown of an office")] = queries_of(lambda: engine.breakdown(indicator, year=2009, unit=office))
-        counts[(key, "members")] = queries_of(lambda: list(indicator.members(year=2009, root=hq)))
+        counts[(key, "breakdown")] = queries_of(
+            lambda indicator=indicator: engine.breakdown(indicator, year=2009, unit=hq)
+        )
+        counts[(key, "breakdown of an office")] = queries_of(
+            lambda indicator=indicator: engine.breakdown(indicator, year=2009, unit=office)
+        )
+        counts[(key, "members")] = queries_of(lambda indicator=indicator: list(indicator.members(year=2009, root=hq)))
     counts["compute"] = queries_of(lambda: engine.compute(year=2009, unit=office))
     counts["compute national"] = queries_of(lambda: engine.compute(year=2009))
     return counts

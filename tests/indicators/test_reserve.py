@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def reserve(unit, added=D(2008, 1, 1), removed=None, level=ReserveCadre.Level.BUREAU, officer=None):
+def reserve(unit, added=dt.date(2008, 1, 1), removed=None, level=ReserveCadre.Level.BUREAU, officer=None):
     officer = officer or OfficerFactory(unit=unit)
     ReserveCadreFactory(officer=officer, level=level, added_date=added, removed_date=removed)
     return officer

@@ -19,7 +19,7 @@ D = dt.date
 FULL_TIME = "full_time"
 
 
-def trained(officer, days, start=D(2009, 3, 2), mode="in_service"):
+def trained(officer, days, start=dt.date(2009, 3, 2), mode="in_service"):
     return TrainingRecordFactory(officer=officer, days=Decimal(str(days)), start_date=start, mode=mode)
 
 

@@ -104,7 +104,7 @@ def test_it_flags_an_override_ratio_far_above_the_customs_median(tree):
     # Median 2%; deviations 1, 0, 0, 1, 18 points: MAD 1%.
     # z of 20% = 0.18 / (1.4826 x 0.01) = 12.14; z of 3% = 0.67.
     officers = [OfficerFactory(unit=tree[code]) for code in ("5100", "5101", "5102", "5100", "5101")]
-    for officer, overrides in zip(officers, (2, 4, 4, 6, 40)):
+    for officer, overrides in zip(officers, (2, 4, 4, 6, 40), strict=True):
         _stats(officer, overrides)
     # Two months of the window add up (100 + 100 declarations).
     EnforcementStatFactory(officer=officers[4], month=dt.date(2009, 11, 1), declarations=0, overrides=0)

@@ -67,7 +67,7 @@ def test_its_formats_neutralise_what_other_widgets_left_and_nothing_twice():
 def tricky(officers):
     """The three values in an officer's position, a course title and a
     case's sanction, in alice's units (HR 5100) and bob's (supervision 9100)."""
-    rows = list(zip(("5100", "5101", "5102"), TRICKY))
+    rows = list(zip(("5100", "5101", "5102"), TRICKY, strict=True))
     for code, value in rows:
         Officer.objects.filter(pk=officers[code].pk).update(position=value)
         TrainingRecord.objects.create(officer=officers[code], course=value, start_date=dt.date(2009, 3, 2),

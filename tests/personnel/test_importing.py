@@ -234,7 +234,7 @@ def test_it_exports_codes_iso_dates_booleans_and_empty_for_null(alice, officers)
 
     exported = records_export(kind="officers", acting_user=alice)
 
-    row = dict(zip(exported.headers, exported[[r[0] for r in exported].index("T0001")]))
+    row = dict(zip(exported.headers, exported[[r[0] for r in exported].index("T0001")], strict=True))
     assert row == {"staff_no": "T0001", "name": "张伟", "gender": "M", "birth_date": "1980-05-01",
                    "unit_code": "5101", "rank_level": "section", "is_leader": "true", "position": "科长",
                    "hire_date": "2002-07-01", "leave_date": ""}

@@ -79,7 +79,7 @@ def urls(pattern: Pattern, values: dict) -> list[str]:
     choices = [values[name](pattern) if callable(values[name]) else values[name] for name in pattern.params]
     out = []
     for combo in itertools.product(*choices):
-        url = pattern.template % dict(zip(pattern.params, combo))
+        url = pattern.template % dict(zip(pattern.params, combo, strict=True))
         try:
             match = resolve(url)
         except Resolver404:

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             try:
                 scope = Unit.objects.get(code=unit)
             except Unit.DoesNotExist:
-                raise CommandError(_("Unknown unit code: %(code)s") % {"code": unit})
+                raise CommandError(_("Unknown unit code: %(code)s") % {"code": unit}) from None
         elif not Unit.objects.filter(kind=Unit.Kind.HQ).exists():
             raise CommandError(_("No General Administration (HQ) unit has been loaded yet."))
         figures = engine.compute(year=year, unit=scope)

@@ -17,7 +17,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(_("--as-of must be a date written YYYY-MM-DD, not %(value)r.") % {"value": value})
+        raise CommandError(_("--as-of must be a date written YYYY-MM-DD, not %(value)r.") % {"value": value}) from None
 
 
 class Command(BaseCommand):
