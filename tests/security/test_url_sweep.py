@@ -31,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
 from django.utils.http import urlencode
 
-from indicators import engine
+from core import indicators as engine
 from integrity.models import Case, RiskAlert
 
 from .conftest import PERSONAS, hidden_texts
@@ -91,6 +91,8 @@ def _value_makers(service):
         "uidb64": ["MQ"],
         "token": ["set-password", "abc"],
         "url": ["nosuch/", "personnel/nosuch/"],
+        # The API's import kinds.
+        "kind": ["training", "cases", "nosuch"],
     }
 
 
