@@ -54,7 +54,7 @@ class Kind:
     def date_is_year(self) -> bool:
         field = self.date_field
         return field is not None and "__" not in field and isinstance(
-            self.model._meta.get_field(field), (models.IntegerField, models.PositiveSmallIntegerField)
+            self.model._meta.get_field(field), models.IntegerField
         )
 
     def columns(self) -> list[str]:

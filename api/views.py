@@ -30,7 +30,7 @@ from org.access import DASHBOARD_ROLES, Access
 from personnel.importing import kinds, records_import
 from personnel.models import Unit
 
-from .kinds import Kind, record_kinds
+from .kinds import Kind
 from .selectors import indicator_payload
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
@@ -197,7 +197,8 @@ def record_viewset(kind: Kind) -> type[RecordViewSet]:
     viewset.list = list_schema(viewset.list)
     if base is TrainingViewSet:
         viewset.create = extend_schema(
-            request=serializer(many=True), parameters=[DRY_RUN_PARAM], responses={201: OutcomeSerializer, 400: ProblemsSerializer},
+            request=serializer(many=True), parameters=[DRY_RUN_PARAM],
+            responses={201: OutcomeSerializer, 400: ProblemsSerializer},
         )(viewset.create)
     return viewset
 
