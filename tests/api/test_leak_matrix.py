@@ -14,6 +14,7 @@ from integrity.models import Case, CaseOfficer, RiskAlert
 from org.access import DASHBOARD_ROLES, Access
 from personnel.importing import kinds
 from personnel.models import Unit
+from tests.integrity.factories import case_naming
 
 from .conftest import PERSONAS, hidden_texts
 
@@ -102,3 +103,14 @@ def test_it_answers_the_indicators_of_a_unit_in_scope_only(service, api_as, pers
     for code in ("5101", "0200", "9999"):
         answer = client.get(f"/api/indicators/?unit={code}&year=2009")
         assert answer.status_code == (200 if code in allowed else 404), (code, answer.status_code)
+
+
+def test_it_hides_every_row_of_a_case_that_names_the_reader(service, api_as):
+    # A case naming the suspect (S5100) and S5101: the row of S5101 alone is
+    # within the suspect's supervision grant, but the case names him.
+    case = case_naming(service.officer["5100"], service.officer["5101"], case_no="AJ-TWO-5100")
+    other_row = CaseOfficer.objects.get(case=case, officer=service.officer["5101"])
+    suspect, supervisor = api_as("suspect"), api_as("supervisor")
+    assert "AJ-TWO-5100" not in suspect.get("/api/cases/?page_size=500").content.decode()
+    assert suspect.get(f"/api/cases/{other_row.pk}/").status_code == 404
+    assert supervisor.get(f"/api/cases/{other_row.pk}/").json()["case_no"] == "AJ-TWO-5100"
