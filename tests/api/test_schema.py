@@ -52,3 +52,12 @@ def test_the_swagger_script_is_served_from_this_site(service):
     assert own, "the split view serves its initialiser from the API"
     script = client.get(own[0])
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_browsable_api_answers_a_session_and_runs_only_files_of_this_site(service):
+    answer = _client(service).get("/api/units/", HTTP_ACCEPT="text/html")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/html")
+    html = answer.content.decode()
+    assert "黄埔海关" in html
+    for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+        assert 'src="/static/' in attributes or 'type="application/json"' in attributes, attributes
