@@ -25,6 +25,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("integrity/", include("integrity.urls")),
     path("audit/", include("audit.urls")),
+    path("api/", include("api.urls")),
     # The dashboard is the landing page after login.
     path("", include("indicators.urls")),
 ]

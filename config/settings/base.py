@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "personnel",
     "accounts",
     "training",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "audit",
     "integrity",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +297,32 @@ INTEGRITY_RISK = {
 # need-to-know figure counted over fewer officers than this is withheld from
 # readers who may not see the records behind it.
 SMALL_COUNT_THRESHOLD = int(os.environ.get("SMALL_COUNT_THRESHOLD", "5"))
+
+
+# The REST API (api/, docs/integration.md). Sessions (CSRF enforced by DRF)
+# for the browsable API and the documentation pages; per-user bearer tokens
+# for programs. Throttled per token (per user for a session).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenWriteAllowed",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Workforce information system API",
+    "VERSION": "1",
+    # Swagger UI and ReDoc from the installed sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}

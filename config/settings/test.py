@@ -15,3 +15,7 @@ ACCESS_LOG_TEST_FLUSH = True
 
 # The test client speaks plain HTTP; the redirect itself is Django's.
 SECURE_SSL_REDIRECT = False
+
+# The URL sweep asks hundreds of API URLs per persona; tests/api sets a low
+# rate where it checks the throttle.
+API_THROTTLE_RATE = "100000/min"

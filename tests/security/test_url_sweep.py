@@ -91,6 +91,8 @@ def _value_makers(service):
         "uidb64": ["MQ"],
         "token": ["set-password", "abc"],
         "url": ["nosuch/", "personnel/nosuch/"],
+        # The API's import kinds.
+        "kind": ["training", "cases", "nosuch"],
     }
 
 
