@@ -338,7 +338,7 @@ class RiskPointReviewRate(Indicator):
         return record_unit_columns() + [
             Column("post", _("post"), searchable=True),
             Column("name", _("risk point"), searchable=True),
-            Column("level", _("level"), display=lambda v: str(RiskPoint.Level(v).label)),
+            Column("level", _("risk level"), display=lambda v: str(RiskPoint.Level(v).label)),
             Column("last_reviewed", _("last reviewed")),
             Column("figure", _("reviewed"), **_result(_("reviewed"), _("not reviewed"))),
         ]

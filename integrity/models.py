@@ -286,7 +286,7 @@ class RiskPoint(models.Model):
     post = models.CharField(_("post"), max_length=100)
     name = models.CharField(_("risk point"), max_length=100)
     manifestation = models.TextField(_("manifestation"), blank=True)
-    level = models.CharField(_("level"), max_length=10, choices=Posting.PostRisk.choices)
+    level = models.CharField(_("risk level"), max_length=10, choices=Posting.PostRisk.choices)
     measures = models.TextField(_("prevention measures"), blank=True)
     responsible_leader = models.ForeignKey(
         Officer, verbose_name=_("responsible leader"), null=True, blank=True, on_delete=models.PROTECT,
