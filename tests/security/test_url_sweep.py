@@ -31,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
 from django.utils.http import urlencode
 
-from indicators import engine
+from core import indicators as engine
 from integrity.models import Case, RiskAlert
 
 from .conftest import PERSONAS, hidden_texts
