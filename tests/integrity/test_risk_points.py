@@ -198,7 +198,7 @@ def test_it_shows_a_unit_register_by_level_with_overdue_reviews_and_the_high_sea
     high = response.context["levels"][0]["points"][0]
     # 3,652 days / 365.25 = 9.998... -> 10.0 years; the ended posting is not a seat.
     assert [(s["officer"], s["years"]) for s in high.occupants] == [(register["seated"], "10.0")]
-    assert "甲 (S0001)" in response.content.decode()
+    assert "甲（S0001）" in response.content.decode()  # the page speaks zh-hans by default
 
 
 def test_it_answers_404_outside_the_scope_and_for_an_unknown_unit(client, charlie, register):
