@@ -79,6 +79,8 @@ def _links(access, unit, year) -> list[dict]:
         (_("Audit plan"), access.may_see_audit_plan(unit),
          reverse("audit:plan") + "?" + urlencode({"unit": unit.code})),
         (_("Integrity-risk alerts"), access.may_see_alerts(), reverse("integrity:alert_list")),
+        (_("Risk-point register"), access.may_read_risk_register(unit),
+         reverse("integrity:risk_register", args=[unit.code])),
     ]
     return [{"label": label, "url": url} for label, allowed, url in candidates if allowed]
 

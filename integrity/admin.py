@@ -24,11 +24,12 @@ from personnel.roles import Role
 from personnel.scoping import granted_units, units_in_scope
 
 from .models import (
-    AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey,
+    AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint,
+    Survey,
 )
 from .resources import (
     AccessLoggedResource, CaseResource, ComplaintResource, EnforcementStatResource, InspectionResource, IntegrityAppraisalResource,
-    SurveyResource,
+    RiskPointResource, SurveyResource,
 )
 from .services import access_log_record, is_access_logged
 
@@ -61,7 +62,7 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
     """
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "officer":
+        if db_field.name in ("officer", "responsible_leader"):
             kwargs["queryset"] = _writable_officers(request.user, self._scope().write)
             return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -159,7 +160,7 @@ class CaseOfficerInline(admin.TabularInline):
     autocomplete_fields = ("officer",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "officer":
+        if db_field.name in ("officer", "responsible_leader"):
             kwargs["queryset"] = _writable_officers(request.user, Case.scope.write)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -290,6 +291,17 @@ class SurveyAdmin(SupervisionAdmin):
     search_fields = ("unit__code", "unit__name")
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
+
+
+@admin.register(RiskPoint)
+class RiskPointAdmin(SupervisionAdmin):
+    resource_classes = [RiskPointResource]
+    list_display = ("unit", "post", "name", "level", "responsible_leader", "last_reviewed")
+    list_filter = ("level",)
+    search_fields = ("unit__code", "unit__name", "post", "name")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit", "responsible_leader")
+    date_hierarchy = "last_reviewed"
 
 
 @admin.register(RiskAlert)

@@ -27,6 +27,7 @@ import copy
 import datetime as dt
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
@@ -52,7 +53,16 @@ from personnel.models import LeaderAppraisal, Officer, Unit
 from personnel.roles import ALL_ROLES, Role
 from training.models import PoliticalWork, TrainingRecord
 
-from .models import READ_SUPERVISION_RECORDS, CaseOfficer, Inspection, IntegrityAppraisal, Survey
+from .models import (
+    READ_RISK_POINTS,
+    READ_SUPERVISION_RECORDS,
+    CaseOfficer,
+    Inspection,
+    IntegrityAppraisal,
+    RiskPoint,
+    Survey,
+)
+from .selectors import review_window, reviewed_within
 
 
 def _year(year: int) -> tuple[dt.date, dt.date]:
@@ -285,4 +295,50 @@ class InformationCoverage(UnitIndicator):
             ),
             Column("covers_supervision", pgettext("information coverage area", "supervision"), display=yes_no),
             Column("figure", _("areas covered"), display=lambda v: _("%(n)s of 4") % {"n": count(v)}),
+        ]
+
+
+@register
+class RiskPointReviewRate(Indicator):
+    """Risk points on the register of units in scope reviewed within the
+    ``review_months`` months up to the end of Y (the calendar year Y with the
+    default 12) / all those points. Not one of indicators.md's twelve, so it
+    follows them (docs/indicators.md)."""
+
+    key = "risk_point_review_rate"
+    position = 13
+    label = gettext_lazy("Integrity risk points reviewed within the last 12 months")
+    short_label = gettext_lazy("Risk-point review rate")
+    seed = "廉政风险点每年至少复核一次"
+    subject = "record"
+    drill_down_roles = READ_RISK_POINTS
+
+    @property
+    def target(self) -> float:
+        return settings.RISK_POINT_REGISTER["review_rate_target"]
+
+    def _reviewed(self, year) -> Q:
+        return reviewed_within(*review_window(year_end(year)))
+
+    def counts(self, *, year, roots):
+        rows = _by_root(
+            RiskPoint.objects.alias(reviewed=_as_bool(self._reviewed(year))), roots,
+            num=Count("pk", filter=Q(reviewed=True)), den=Count("pk"),
+        )
+        return {root: (row["num"], row["den"]) for root, row in rows.items()}
+
+    def members(self, *, year, root):
+        reviewed = self._reviewed(year)
+        return (
+            RiskPoint.objects.in_unit_scope(root).select_related("unit")
+            .annotate(figure=_flag(reviewed), meets=_as_bool(reviewed))
+        )
+
+    def columns(self):
+        return record_unit_columns() + [
+            Column("post", _("post"), searchable=True),
+            Column("name", _("risk point"), searchable=True),
+            Column("level", _("risk level"), display=lambda v: str(RiskPoint.Level(v).label)),
+            Column("last_reviewed", _("last reviewed")),
+            Column("figure", _("reviewed"), **_result(_("reviewed"), _("not reviewed"))),
         ]

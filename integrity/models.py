@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from personnel.models import Officer, Unit
+from org.access import RISK_REGISTER_ROLES
+from personnel.models import Officer, Posting, Unit
 from personnel.roles import Role
 from personnel.scoping import Scope, ScopedQuerySet
 
@@ -28,6 +29,7 @@ from .scoping import AlertQuerySet, CaseOfficerQuerySet, CaseQuerySet, OfficerRe
 SUPERVISION = frozenset({Role.SUPERVISION})
 # access.md: leadership reads every record kind except cases and complaints.
 READ_SUPERVISION_RECORDS = frozenset({Role.SUPERVISION, Role.LEADERSHIP})
+READ_RISK_POINTS = RISK_REGISTER_ROLES
 
 
 class Case(models.Model):
@@ -266,6 +268,45 @@ class EnforcementStat(models.Model):
             errors["overrides"] = _("Overrides cannot be more than declarations.")
         if errors:
             raise ValidationError(errors)
+
+
+class RiskPoint(models.Model):
+    """One row of a unit's risk-point register (廉政风险点登记表): a risk of a
+    post, how it shows itself, its level and the measures against it.
+
+    Its level uses the codes of ``Posting.PostRisk``; a posting that names a
+    risk point takes its level from it (``Posting.risk_level``). Supervision
+    keeps the register; leadership and HR read it (HR plans rotations out of
+    high-risk posts), docs/integrity.md.
+    """
+
+    Level = Posting.PostRisk
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="risk_points")
+    post = models.CharField(_("post"), max_length=100)
+    name = models.CharField(_("risk point"), max_length=100)
+    manifestation = models.TextField(_("manifestation"), blank=True)
+    level = models.CharField(_("risk level"), max_length=10, choices=Posting.PostRisk.choices)
+    measures = models.TextField(_("prevention measures"), blank=True)
+    responsible_leader = models.ForeignKey(
+        Officer, verbose_name=_("responsible leader"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="risk_points_led",
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope = Scope(unit="unit", read=READ_RISK_POINTS, write=SUPERVISION)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integrity risk point")
+        verbose_name_plural = _("integrity risk points")
+        ordering = ["unit_id", "post", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "post", "name"], name="risk_point_unique")]
+        indexes = [models.Index(fields=["last_reviewed"], name="risk_point_reviewed_idx")]
+
+    def __str__(self):
+        return f"{self.post}: {self.name}"
 
 
 class RiskAlert(models.Model):

@@ -19,7 +19,17 @@ from personnel.importing import Column, RecordResource, register
 from personnel.importing.widgets import Boolean, Choice, Count, Date, Reference, Text, is_empty
 from personnel.models import Officer, Unit
 
-from .models import AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, Survey
+from .models import (
+    AccessLog,
+    Case,
+    CaseOfficer,
+    Complaint,
+    EnforcementStat,
+    Inspection,
+    IntegrityAppraisal,
+    RiskPoint,
+    Survey,
+)
 from .services import access_log_record
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -140,6 +150,28 @@ class SurveyResource(RecordResource):
     class Meta:
         model = Survey
         import_id_fields = ("unit_code", "year")
+
+
+@register
+class RiskPointResource(RecordResource):
+    """The risk-point register (廉政风险点登记表): one row per point. The level
+    takes the codes and Chinese words of the postings file's 岗位风险."""
+
+    record_kind = "risk_points"
+    unit_code = unit_code()
+    post = Column(Text(), "岗位", "岗位名称")
+    name = Column(Text(), "风险点", "风险点名称")
+    manifestation = Column(Text(), "表现形式", required=False)
+    level = Column(Choice(RiskPoint.Level, aliases={"高": "high", "中": "medium", "低": "low"}), "风险等级", "等级")
+    measures = Column(Text(), "防控措施", required=False)
+    responsible_leader = Column(
+        Reference(Officer, "staff_no"), "责任领导工号", "责任领导", attribute="responsible_leader", required=False
+    )
+    last_reviewed = Column(Date(), "最近复核日期", "复核日期", required=False)
+
+    class Meta:
+        model = RiskPoint
+        import_id_fields = ("unit_code", "post", "name")
 
 
 CASE_COLUMNS = ("opened_date", "category", "status")

@@ -37,7 +37,9 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from personnel.models import Officer, Posting, Unit, UnitScope
 
@@ -86,32 +88,54 @@ def _years(start: dt.date, end: dt.date) -> str:
 # --- The rules ---------------------------------------------------------------
 
 
+def rotation_due(as_of: dt.date) -> Q:
+    """Postings (annotated with ``level``) whose level has a rotation limit
+    and that started on or before the same calendar day that many years
+    before D (29 February falls back to 28 February)."""
+    due = Q(pk__in=[])
+    for level, years in config("rotation_years").items():
+        if years is not None:
+            due |= Q(level=level, start_date__lte=as_of - relativedelta(years=years))
+    return due
+
+
+LEVEL_WORDS = {
+    Posting.PostRisk.HIGH: _lazy("high-risk"),
+    Posting.PostRisk.MEDIUM: _lazy("medium-risk"),
+    Posting.PostRisk.LOW: _lazy("low-risk"),
+}
+
+
 def rotation_overdue(as_of: dt.date) -> dict[int, list[str]]:
-    """Officers on the roll whose current high-risk posting started on or
-    before the same calendar day ``rotation_years`` before D (29 February
-    falls back to 28 February)."""
-    cutoff = as_of - relativedelta(years=config("rotation_years"))
+    """Officers on the roll whose current posting has been held longer than
+    its risk level's limit (``rotation_due``). A posting's level is its
+    risk point's where it names one, else its ``post_risk``."""
     postings = (
         Posting.objects.filter(
             end_date__isnull=True,
-            start_date__lte=cutoff,
-            post_risk=Posting.PostRisk.HIGH,
             officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
         )
-        .select_related("unit")
+        .annotate(level=Coalesce("risk_point__level", "post_risk"))
+        .filter(rotation_due(as_of))
+        .select_related("unit", "risk_point")
         .order_by("officer_id", "start_date")
     )
     facts: dict[int, list[str]] = defaultdict(list)
     for posting in postings:
-        facts[posting.officer_id].append(
-            _("posting at %(unit)s (%(position)s), high-risk, since %(start)s: %(years)s years")
-            % {
-                "unit": posting.unit.name,
-                "position": posting.position,
-                "start": posting.start_date.isoformat(),
-                "years": _years(posting.start_date, as_of),
-            }
-        )
+        values = {
+            "unit": posting.unit.name,
+            "position": posting.position,
+            "level": LEVEL_WORDS[posting.level],
+            "start": posting.start_date.isoformat(),
+            "years": _years(posting.start_date, as_of),
+        }
+        if posting.risk_point_id:
+            values["point"] = posting.risk_point.name
+            line = _("posting at %(unit)s (%(position)s), %(level)s, risk point %(point)s, since %(start)s: "
+                     "%(years)s years") % values
+        else:
+            line = _("posting at %(unit)s (%(position)s), %(level)s, since %(start)s: %(years)s years") % values
+        facts[posting.officer_id].append(line)
     return dict(facts)
 
 

@@ -1,4 +1,5 @@
-"""The alert desk: supervision's queue of integrity-risk alerts.
+"""The alert desk (supervision's queue of integrity-risk alerts) and the
+risk-point register of a unit.
 
 Users without a supervision grant get 404 for the whole desk, and an alert
 outside the user's scope (or about the user) answers 404 too. Every page
@@ -26,7 +27,7 @@ from personnel.roles import Role
 from personnel.scoping import has_grant, units_in_scope
 
 from .models import AccessLog, Case, Complaint, RiskAlert
-from .selectors import alert_queue, officer_context
+from .selectors import alert_queue, officer_context, risk_point_register
 from .services import AlertChanged, access_log_record, alert_close, alert_refer_to_case, alert_start_review
 
 
@@ -163,3 +164,18 @@ def alert_action(request, pk, action):
         for error in invalid.messages:
             messages.error(request, error)
     return back
+
+
+@login_required
+def risk_register(request, code):
+    """A unit's risk-point register. A unit the reader's register grants do
+    not cover answers 404, as an unknown code does."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not request.access.may_read_risk_register(unit):
+        raise Http404
+    today = timezone.localdate()
+    register = risk_point_register(request.user, unit, as_of=today)
+    return render(request, "integrity/risk_register.html", {
+        "title": _("Risk-point register: %(unit)s") % {"unit": unit.name},
+        "unit": unit, "as_of": today, **register,
+    })

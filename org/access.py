@@ -38,6 +38,9 @@ COMPOSITE_ROLES = ALL_ROLES
 # behind a sensitive figure; their small counts are shown to them in full
 # (core/disclosure.py, docs/security.md "Small counts").
 RECORD_READER_ROLES = frozenset({Role.SUPERVISION})
+# The risk-point register (integrity.RiskPoint): supervision keeps it;
+# leadership reads every kind and HR plans rotations out of high-risk posts.
+RISK_REGISTER_ROLES = frozenset({Role.SUPERVISION, Role.LEADERSHIP, Role.HR})
 
 
 def _role_set(roles: Iterable[str] | str) -> frozenset:
@@ -136,6 +139,9 @@ class Access:
 
     def may_see_audit_plan(self, unit) -> bool:
         return self.covers(unit, AUDIT_PLAN_ROLES)
+
+    def may_read_risk_register(self, unit) -> bool:
+        return self.covers(unit, RISK_REGISTER_ROLES)
 
     def may_see_alerts(self) -> bool:
         return self.has_grant(Role.SUPERVISION)

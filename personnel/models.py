@@ -210,7 +210,14 @@ class Posting(CareerScope, models.Model):
     leadership = models.BooleanField(_("leadership post"), default=False)
     grassroots = models.BooleanField(_("grassroots"), default=False)
     post_risk = models.CharField(
-        _("post integrity-risk level"), max_length=10, choices=PostRisk.choices, default=PostRisk.LOW
+        _("post integrity-risk level"), max_length=10, choices=PostRisk.choices, default=PostRisk.LOW,
+        help_text=_("Used where the posting names no risk point; a named risk point's level wins."),
+    )
+    # By name, not by import: integrity sits above personnel and keeps the
+    # register; personnel only holds the reference (docs/integrity.md).
+    risk_point = models.ForeignKey(
+        "integrity.RiskPoint", verbose_name=_("risk point"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="postings",
     )
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -231,6 +238,11 @@ class Posting(CareerScope, models.Model):
 
     def __str__(self):
         return f"{self.officer_id} {self.position} {self.start_date}"
+
+    @property
+    def risk_level(self) -> str:
+        """The post's risk level: the named risk point's, else ``post_risk``."""
+        return self.risk_point.level if self.risk_point_id else self.post_risk
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:

@@ -271,10 +271,21 @@ TEAM_INDICATORS = {
 # override it here per indicator key, e.g. {"audit_coverage": 2}.
 COMPOSITE_WEIGHTS = {}
 
+# --- The risk-point register (integrity.RiskPoint, docs/integrity.md): a
+# point is due for review when not reviewed within the last ``review_months``;
+# the review-rate indicator's target.
+RISK_POINT_REGISTER = {
+    "review_months": 12,
+    "review_rate_target": 1.0,
+}
+
 # --- Integrity-risk early warning (shared/spec/indicators.md). Policy, so
 # thresholds and weights live here; integrity.risk reads nothing else.
 INTEGRITY_RISK = {
-    "rotation_years": 5,
+    # rotation_overdue: years in a post of each risk level (the named risk
+    # point's level, else the posting's post_risk) after which rotation is
+    # overdue; None: no limit for that level.
+    "rotation_years": {"high": 5, "medium": None, "low": None},
     "complaints_window_days": 365,
     "complaints_min": 2,
     "enforcement_months": 6,

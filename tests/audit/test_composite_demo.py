@@ -32,10 +32,12 @@ def test_it_ranks_every_customs_of_the_demo_service_and_moves_one_by_the_formula
         (a.composite, a.met) >= (b.composite, b.met) for a, b in zip(before, before[1:], strict=False)
     ), "ranked by composite, then targets met"
 
-    # The last customs establishes an internal control in YEAR. Its control
-    # score goes from k/n ÷ 0.9 to (k+1)/n ÷ 0.9 (at most 1), n being the
-    # customs in its subtree (itself and its subordinate customs).
-    last = before[-1]
+    # The lowest-ranked customs without an internal control establishes one
+    # in YEAR. Its control score goes from k/n ÷ 0.9 to (k+1)/n ÷ 0.9 (at
+    # most 1), n being the customs in its subtree (itself and its subordinate
+    # customs).
+    controlled = set(InternalControl.objects.values_list("unit", flat=True))
+    last = next(row for row in reversed(before) if row.unit.pk not in controlled)
     keys = [f.key for f in last.figures]
     ic = keys.index("internal_control_rate")
     n = UnitScope.objects.filter(root=last.unit, unit__kind__in=["direct", "subordinate"]).count()

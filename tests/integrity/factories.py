@@ -4,7 +4,7 @@ import datetime as dt
 import factory
 
 from integrity.models import (
-    Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey,
+    Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint, Survey,
 )
 from tests.factories import OfficerFactory
 
@@ -89,3 +89,13 @@ class RiskAlertFactory(factory.django.DjangoModelFactory):
     facts = factory.LazyFunction(lambda: ["2 complaints"])
     raised_on = dt.date(2009, 12, 31)
     as_of = dt.date(2009, 12, 31)
+
+
+class RiskPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskPoint
+
+    post = "查验岗"
+    name = factory.Sequence(lambda n: f"查验放行{n}")
+    level = RiskPoint.Level.HIGH
+    last_reviewed = dt.date(2009, 6, 1)
