@@ -104,7 +104,17 @@ class AlertQuerySet(NeedToKnowQuerySet):
         return Q(officer__unit__in=units) | Q(officer__isnull=True, unit__in=units)
 
     def _naming(self, user) -> Q:
-        return Q(officer__in=own_officer(user))
+        # A customs' case-rate alert counts the officers of its subtree named
+        # in cases: one may fire only because of the reader's own case, and
+        # its facts count them. A reader named in any case who works in that
+        # subtree does not see it (回避), so it tells them nothing.
+        UnitScope = apps.get_model("personnel", "UnitScope")
+        CaseOfficer = apps.get_model("integrity", "CaseOfficer")
+        named = CaseOfficer.objects.filter(officer__in=own_officer(user)).values("officer")
+        covering_named = UnitScope.objects.filter(unit__officers__in=named).values("root")
+        return Q(officer__in=own_officer(user)) | Q(
+            officer__isnull=True, rule=self.model.Rule.UNIT_CASE_RATE, unit__in=covering_named
+        )
 
     def active(self):
         return self.filter(status__in=self.model.ACTIVE)

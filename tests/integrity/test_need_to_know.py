@@ -94,6 +94,20 @@ def test_it_scopes_unit_alerts_by_their_unit(bob, frank, tree, officers):
     assert list(RiskAlert.objects.visible_to(frank)) == [sz]
 
 
+def test_it_hides_a_customs_case_rate_alert_from_a_reader_named_in_a_case_there(bob, frank, tree, officers):
+    # frank (supervision at 5200, working at 5200) is named in a case: the
+    # 5200 case-rate alert may count him, so he does not see it; the 5100 one
+    # and bob's view are unchanged.
+    gz = RiskAlertFactory(officer=None, unit=tree["5100"], rule=RiskAlert.Rule.UNIT_CASE_RATE)
+    sz = RiskAlertFactory(officer=None, unit=tree["5200"], rule=RiskAlert.Rule.UNIT_CASE_RATE)
+    frank.officer.unit = tree["5201"]
+    frank.officer.save()
+    assert list(RiskAlert.objects.visible_to(frank)) == [sz]
+    case_naming(frank.officer)
+    assert list(RiskAlert.objects.visible_to(frank)) == []
+    assert set(RiskAlert.objects.visible_to(bob)) == {gz, sz}
+
+
 def test_it_shares_one_case_with_one_named_user(charlie, officers):
     case = case_naming(officers["5100"])
     case_naming(officers["5101"])
