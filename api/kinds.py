@@ -34,6 +34,7 @@ DATE_FIELDS = {
     "internal_controls": "established_date",
     "complaints": "received_date",
     "enforcement_stats": "month",
+    "risk_points": "last_reviewed",
 }
 
 

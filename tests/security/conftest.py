@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from audit.models import Audit, Finding, InternalControl
-from integrity.models import Case, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey
+from integrity.models import Case, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint, Survey
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from personnel.roles import Role
 from personnel.services import grant_create
@@ -110,12 +110,17 @@ def service(tree):
                 for code in ("5101", "0200")}
     controls = {code: InternalControl.objects.create(unit=tree[code], established_date=dt.date(2008, 1, 1))
                 for code in ("5101", "0200")}
+    risk_points = {code: s.mark(RiskPoint.objects.create(
+        unit=tree[code], post=f"查验岗{code}", name=f"风险点R{code}", level=Posting.PostRisk.HIGH,
+        last_reviewed=dt.date(2009, 5, 1),
+    ), f"风险点R{code}") for code in ("5101", "0200")}
     in_code = {Case: "5101", Complaint: "5101", RiskAlert: "5101", EnforcementStat: "5200", ReserveCadre: "5102"}
     for model, records in ((Officer, o), (Case, cases), (Complaint, complaints), (RiskAlert, alerts),
                            (EnforcementStat, stats), (ReserveCadre, reserves), (Posting, postings),
                            (LeaderAppraisal, appraisals), (TrainingRecord, courses), (PoliticalWork, works),
                            (IntegrityAppraisal, integrity), (Inspection, inspections), (Survey, surveys),
-                           (Audit, audits), (Finding, findings), (InternalControl, controls)):
+                           (Audit, audits), (Finding, findings), (InternalControl, controls),
+                           (RiskPoint, risk_points)):
         s.samples[model] = {"in": records[in_code.get(model, "5101")].pk, "out": records["0200"].pk}
     s.samples[type(tree["5101"])] = {"in": tree["5101"].pk, "out": tree["0200"].pk}
     return s
