@@ -5,6 +5,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
-    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup_page, name="two_factor_setup"),
+    path("two-factor/", views.two_factor_verify_page, name="two_factor_verify"),
 ]

@@ -43,7 +43,7 @@ def _qr_data_uri(text: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request):
+def two_factor_setup_page(request):
     if has_two_factor_device(request.user):
         # One authenticator per account; an administrator removes a lost one.
         return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
@@ -61,7 +61,7 @@ def two_factor_setup(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request):
+def two_factor_verify_page(request):
     if not has_two_factor_device(request.user):
         return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
     form = TokenForm(request.POST or None)
