@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -70,3 +72,11 @@ def two_factor_verify_page(request):
             return redirect(_next_url(request))
         form.add_error("token", _("This code is not valid. Check the time on the phone and try again."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+class DirectoryLoginView(LoginView):
+    """Django's login page, with the single sign-on link when OpenID Connect
+    is configured (docs/integration.md)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED}

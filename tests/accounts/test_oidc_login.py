@@ -132,6 +132,8 @@ def _grants(username):
 
 def test_it_logs_in_through_the_provider_and_gives_the_mapped_grant(provider):
     client = Client()
+    page = client.get("/accounts/login/?next=/reports/")
+    assert 'href="/oidc/authenticate/?next=/reports/"' in page.content.decode()
     done = _sign_in(client, provider)
     assert done.status_code == 302 and done["Location"] == "/"
     user = get_user_model().objects.get(username="wang")
