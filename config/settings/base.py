@@ -185,6 +185,7 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
     OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # a refused sign-on comes back to the login page
     OIDC_GRANT_MAP = os.environ.get("OIDC_GRANT_MAP", "")
     AUTHENTICATION_BACKENDS.append("accounts.oidc.DirectoryOIDCBackend")
 

@@ -217,6 +217,9 @@ def test_the_grants_admin_refuses_to_delete_a_directory_grant(directory, units):
     assert bulk.status_code == 403
     assert UnitUserObjectPermission.objects.filter(pk=from_directory.pk).exists()
     assert client.get(f"/admin/accounts/grant/{local.pk}/delete/").status_code == 200
+    # The security event log says where the grants came from (in the default language).
+    log = client.get("/admin/accounts/securityevent/").content.decode()
+    assert log.count("来自目录：LDAP / Active Directory 目录") == 2
 
 
 def test_a_directory_login_needs_no_local_second_factor(directory, settings):

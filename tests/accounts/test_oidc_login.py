@@ -102,6 +102,7 @@ def provider(settings, db):
     settings.OIDC_OP_USER_ENDPOINT = f"{ISSUER}/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{ISSUER}/jwks"
     settings.OIDC_USE_PKCE = True
+    settings.LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
     settings.OIDC_GRANT_MAP = [{"group": "audit-shenzhen", "role": "audit", "unit": "5300"}]
     settings.AUTHENTICATION_BACKENDS = [
         "accounts.backends.LockoutBackend",
@@ -170,7 +171,7 @@ def test_it_refuses_and_logs_a_token_that_does_not_verify(provider, attack, reas
         provider.claims_override = {"exp": int(time.time()) - 60}
     client = Client()
     refused = _sign_in(client, provider)
-    assert refused.status_code == 302
+    assert refused.status_code == 302 and refused["Location"] == "/accounts/login/"
     assert "_auth_user_id" not in client.session
     assert not get_user_model().objects.filter(username="wang").exists()
     assert not UnitUserObjectPermission.objects.exists()
