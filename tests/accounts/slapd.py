@@ -26,7 +26,7 @@ def require_ldap():
     if os.environ.get("CI"):
         return __import__("ldap")
     if not (Path(SLAPD).exists() and Path(SLAPADD).exists()):
-        pytest.skip("slapd is not installed (apt-get install slapd ldap-utils)")
+        pytest.skip("slapd is not installed (apt-get install slapd ldap-utils)", allow_module_level=True)
     return pytest.importorskip("ldap", reason="python-ldap is not installed (requirements-ldap.txt)")
 
 
