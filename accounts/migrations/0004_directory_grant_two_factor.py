@@ -5,30 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_grant'),
-        ('personnel', '0001_initial'),
+        ("accounts", "0003_grant"),
+        ("personnel", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='securityevent',
-            name='kind',
-            field=models.CharField(choices=[('login', 'login'), ('login_failed', 'failed login'), ('lockout', 'lockout'), ('logout', 'logout'), ('grant_added', 'grant added'), ('grant_removed', 'grant removed'), ('account_changed', 'account flags changed'), ('groups_changed', 'groups changed'), ('2fa_set_up', 'two-factor device set up'), ('2fa_failed', 'wrong two-factor code'), ('2fa_removed', 'two-factor device removed')], max_length=20, verbose_name='event'),
+            model_name="securityevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login", "login"),
+                    ("login_failed", "failed login"),
+                    ("lockout", "lockout"),
+                    ("logout", "logout"),
+                    ("grant_added", "grant added"),
+                    ("grant_removed", "grant removed"),
+                    ("account_changed", "account flags changed"),
+                    ("groups_changed", "groups changed"),
+                    ("2fa_set_up", "two-factor device set up"),
+                    ("2fa_failed", "wrong two-factor code"),
+                    ("2fa_removed", "two-factor device removed"),
+                ],
+                max_length=20,
+                verbose_name="event",
+            ),
         ),
         migrations.CreateModel(
-            name='DirectoryGrant',
+            name="DirectoryGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('ldap', 'LDAP / Active Directory'), ('oidc', 'OpenID Connect')], max_length=10, verbose_name='directory')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='given at')),
-                ('grant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='directory_source', to='personnel.unituserobjectpermission', verbose_name='grant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("ldap", "LDAP / Active Directory"), ("oidc", "OpenID Connect")],
+                        max_length=10,
+                        verbose_name="directory",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="given at")),
+                (
+                    "grant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directory_source",
+                        to="personnel.unituserobjectpermission",
+                        verbose_name="grant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'directory grant',
-                'verbose_name_plural': 'directory grants',
-                'default_permissions': (),
+                "verbose_name": "directory grant",
+                "verbose_name_plural": "directory grants",
+                "default_permissions": (),
             },
         ),
     ]
