@@ -22,7 +22,8 @@ def reads_security_log(user) -> bool:
 
 # Logins through these backends are the directory's to secure (its own
 # second factor, if any): two-factor authentication here is for local accounts.
-DIRECTORY_BACKENDS = frozenset({"accounts.ldap.DirectoryLDAPBackend", "accounts.oidc.DirectoryOIDCBackend"})
+# The value is the directory's name in the security event log.
+DIRECTORY_BACKENDS = {"accounts.ldap.DirectoryLDAPBackend": "ldap", "accounts.oidc.DirectoryOIDCBackend": "oidc"}
 
 
 def two_factor_required(request) -> bool:
