@@ -9,16 +9,18 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from personnel.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
 from personnel.roles import Role
 from personnel.services import grant_create, grant_delete
 
-from .models import Grant, SecurityEvent
+from .models import DirectoryGrant, Grant, SecurityEvent
 from .selectors import reads_security_log
-from .services import account_changes_record, account_snapshot
+from .services import account_changes_record, account_snapshot, two_factor_device_delete
 
 
 @admin.register(SecurityEvent)
@@ -61,7 +63,11 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     def change_summary(self, obj):
         parts = []
         for name, change in sorted(obj.changes.items()):
-            if name == "groups":
+            if name == "source":
+                parts.append(_("from the directory: %(source)s") % {
+                    "source": DirectoryGrant.Source(change).label if change in DirectoryGrant.Source.values
+                    else change})
+            elif name == "groups":
                 if change.get("added"):
                     parts.append(_("groups added: %(names)s") % {"names": ", ".join(change["added"])})
                 if change.get("removed"):
@@ -81,6 +87,50 @@ def _yes_no(value) -> str:
 User = get_user_model()
 admin.site.unregister(User)
 admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TwoFactorDeviceAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
+    """Authenticator devices, for a superuser to remove a lost one (the owner
+    then sets up a new one at the next login). Nobody adds or edits one here,
+    and the key is never shown: django-otp's own admin would show it."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if self._superuser(request) else qs.none()
+
+    def delete_model(self, request, obj):
+        two_factor_device_delete(device=obj, acting_user=request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            self.delete_model(request, device)
 
 
 @admin.register(Group)
@@ -106,6 +156,17 @@ class AccountAdmin(DeclaredLookupsOnly, UserAdmin):
                                request=request)
 
 
+def _directory_mark(grant) -> DirectoryGrant | None:
+    try:
+        return grant.directory_source
+    except DirectoryGrant.DoesNotExist:
+        return None
+
+
+def _from_directory(grant) -> bool:
+    return grant.pk is not None and _directory_mark(grant) is not None
+
+
 def _role_of(grant) -> Role:
     return Role(grant.permission.codename.removeprefix("role_"))
 
@@ -125,10 +186,10 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     grants (access.md: an administrator manages them in one place)."""
 
     form = GrantForm
-    list_display = ("user", "role_label", "content_object")
+    list_display = ("user", "role_label", "content_object", "source_label")
     search_fields = ("user__username", "content_object__code", "content_object__name")
     autocomplete_fields = ("user", "content_object")
-    list_select_related = ("user", "permission", "content_object")
+    list_select_related = ("user", "permission", "content_object", "directory_source")
 
     def _superuser(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser
@@ -146,6 +207,11 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        # A grant from a directory is the directory's: it goes when the
+        # account leaves the mapped group, never by hand here (the next login
+        # would give it back anyway). Bulk deletion checks each grant too.
+        if obj is not None and _from_directory(obj):
+            return False
         return self._superuser(request)
 
     def get_queryset(self, request):
@@ -156,12 +222,19 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     def role_label(self, obj):
         return _role_of(obj).label
 
+    @admin.display(description=_("given by"))
+    def source_label(self, obj):
+        mark = _directory_mark(obj)
+        return mark.get_source_display() if mark else _("an administrator")
+
     def save_model(self, request, obj, form, change):
         grant = grant_create(user=obj.user, role=form.cleaned_data["role"], unit=obj.content_object,
                              acting_user=request.user, request=request)
         obj.pk, obj.permission = grant.pk, grant.permission
 
     def delete_model(self, request, obj):
+        if _from_directory(obj):
+            raise PermissionDenied
         grant_delete(user=obj.user, role=_role_of(obj), unit=obj.content_object, acting_user=request.user,
                      request=request)
 

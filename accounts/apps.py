@@ -10,3 +10,5 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Connects the login, logout and lockout signals to the security event log.
         from . import receivers  # noqa: F401
+        # Registers the check of the directory group → grant tables.
+        from . import checks  # noqa: F401

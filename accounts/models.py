@@ -29,6 +29,9 @@ class SecurityEvent(models.Model):
         GRANT_REMOVED = "grant_removed", _("grant removed")
         ACCOUNT_CHANGED = "account_changed", _("account flags changed")
         GROUPS_CHANGED = "groups_changed", _("groups changed")
+        TWO_FACTOR_SET_UP = "2fa_set_up", _("two-factor device set up")
+        TWO_FACTOR_FAILED = "2fa_failed", _("wrong two-factor code")
+        TWO_FACTOR_REMOVED = "2fa_removed", _("two-factor device removed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -70,3 +73,27 @@ class Grant(UnitUserObjectPermission):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         default_permissions = ()
+
+
+class DirectoryGrant(models.Model):
+    """Marks a grant that a directory gave (an LDAP group or an OpenID Connect
+    claim mapped to a role on a unit, docs/integration.md). The directory owns
+    it: each login through that directory adds and removes these grants, and
+    the grants admin refuses to delete them by hand."""
+
+    class Source(models.TextChoices):
+        LDAP = "ldap", _("LDAP / Active Directory")
+        OIDC = "oidc", _("OpenID Connect")
+
+    grant = models.OneToOneField(UnitUserObjectPermission, verbose_name=_("grant"), on_delete=models.CASCADE,
+                                 related_name="directory_source")
+    source = models.CharField(_("directory"), max_length=10, choices=Source.choices)
+    at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("directory grant")
+        verbose_name_plural = _("directory grants")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.grant_id}"

@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .models import SecurityEvent
+from .selectors import DIRECTORY_BACKENDS
 from .services import security_event_record
 
 
@@ -18,7 +19,10 @@ def _account(username: str):
 
 @receiver(user_logged_in, dispatch_uid="accounts_login")
 def _logged_in(sender, request, user, **kwargs):
-    security_event_record(kind=SecurityEvent.Kind.LOGIN, user=user, request=request)
+    # A login through a directory says which (Django notes the backend on the user).
+    source = DIRECTORY_BACKENDS.get(getattr(user, "backend", ""))
+    security_event_record(kind=SecurityEvent.Kind.LOGIN, user=user, request=request,
+                          changes={"source": source} if source else None)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts_logout")

@@ -3,6 +3,9 @@ the change it records, so a change and its event are committed together."""
 from __future__ import annotations
 
 from axes.helpers import get_client_ip_address
+from django.db import transaction
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import SecurityEvent
 
@@ -74,3 +77,48 @@ def account_changes_record(*, user, before: dict, acting_user, request=None) -> 
             changes={"groups": {"added": added, "removed": removed}},
         ))
     return events
+
+
+@transaction.atomic
+def two_factor_device_pending(*, user) -> TOTPDevice:
+    """The account's authenticator being set up: one unconfirmed TOTP device,
+    kept across page loads so the QR code does not change under the user."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def two_factor_device_confirm(*, device: TOTPDevice, token: str, request) -> bool:
+    """Confirm the device being set up with a first code from it and pass this
+    session's second factor; a wrong code is logged and confirms nothing."""
+    if not device.verify_token(token):
+        security_event_record(kind=SecurityEvent.Kind.TWO_FACTOR_FAILED, user=device.user, request=request)
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    otp_login(request, device)
+    security_event_record(kind=SecurityEvent.Kind.TWO_FACTOR_SET_UP, user=device.user, request=request)
+    return True
+
+
+@transaction.atomic
+def two_factor_verify(*, user, token: str, request) -> bool:
+    """Pass this session's second factor with a code from one of the account's
+    confirmed devices; a wrong code is logged."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            otp_login(request, device)
+            return True
+    security_event_record(kind=SecurityEvent.Kind.TWO_FACTOR_FAILED, user=user, request=request)
+    return False
+
+
+@transaction.atomic
+def two_factor_device_delete(*, device: TOTPDevice, acting_user, request=None) -> None:
+    """Remove an authenticator (a lost phone); its owner sets up a new one at
+    the next login."""
+    user = device.user
+    device.delete()
+    security_event_record(kind=SecurityEvent.Kind.TWO_FACTOR_REMOVED, user=user, acting_user=acting_user,
+                          request=request)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
@@ -20,6 +21,7 @@ urlpatterns = [
         name="autocomplete",
     ),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("reports/", include("reports.urls")),
@@ -29,3 +31,7 @@ urlpatterns = [
     # The dashboard is the landing page after login.
     path("", include("indicators.urls")),
 ]
+
+if settings.OIDC_ENABLED:
+    # OpenID Connect single sign-on (docs/integration.md): /oidc/authenticate/ and its callback.
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

@@ -85,24 +85,28 @@ def _role_permission(role: str) -> Permission:
 
 
 @transaction.atomic
-def grant_create(*, user, role: str, unit: Unit, acting_user=None, request=None) -> UnitUserObjectPermission:
+def grant_create(*, user, role: str, unit: Unit, acting_user=None, request=None,
+                 source: str = "") -> UnitUserObjectPermission:
     """Give ``user`` the role on the unit (and so on its whole scope); a new
-    grant is written to the security event log with who gave it."""
+    grant is written to the security event log with who gave it, or with the
+    directory it came from (``source``: "ldap", "oidc")."""
     grant, created = UnitUserObjectPermission.objects.get_or_create(
         user=user, permission=_role_permission(role), content_object=unit
     )
     if created:
         security_event_record(kind=SecurityEvent.Kind.GRANT_ADDED, user=user, acting_user=acting_user,
-                              request=request, role=Role(role).value, unit=unit)
+                              request=request, role=Role(role).value, unit=unit,
+                              changes={"source": source} if source else None)
     return grant
 
 
 @transaction.atomic
-def grant_delete(*, user, role: str, unit: Unit, acting_user=None, request=None) -> int:
+def grant_delete(*, user, role: str, unit: Unit, acting_user=None, request=None, source: str = "") -> int:
     deleted, _ = UnitUserObjectPermission.objects.filter(
         user=user, permission=_role_permission(role), content_object=unit
     ).delete()
     if deleted:
         security_event_record(kind=SecurityEvent.Kind.GRANT_REMOVED, user=user, acting_user=acting_user,
-                              request=request, role=Role(role).value, unit=unit)
+                              request=request, role=Role(role).value, unit=unit,
+                              changes={"source": source} if source else None)
     return deleted

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "personnel",
     "accounts",
     "training",
@@ -72,6 +74,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends a local account that must use two factors to set up or verify
+    # its TOTP device before any other page (TWO_FACTOR_REQUIRED).
+    "accounts.middleware.TwoFactorMiddleware",
     # request.access: the user's grants, resolved once per request.
     "org.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,6 +134,73 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+
+# --- Directory login (docs/integration.md). Each directory is off unless its
+# server is named; its groups map to grants through a JSON table, e.g.
+# [{"group": "cn=hr,ou=groups,dc=customs,dc=example", "role": "hr", "unit": "5100"}].
+LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")
+LDAP_GRANT_MAP = ()
+if LDAP_SERVER_URI:
+    try:
+        import ldap
+        from django_auth_ldap.config import (
+            ActiveDirectoryGroupType, GroupOfNamesType, LDAPSearch, NestedActiveDirectoryGroupType, PosixGroupType,
+        )
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "LDAP_SERVER_URI is set but python-ldap is not installed: pip install -r requirements-ldap.txt"
+        ) from exc
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+    AUTH_LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+    AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        os.environ.get("LDAP_USER_SEARCH_BASE", ""), ldap.SCOPE_SUBTREE,
+        os.environ.get("LDAP_USER_FILTER", "(uid=%(user)s)"),
+    )
+    AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+        os.environ.get("LDAP_GROUP_SEARCH_BASE", ""), ldap.SCOPE_SUBTREE,
+        os.environ.get("LDAP_GROUP_FILTER", "(objectClass=*)"),
+    )
+    AUTH_LDAP_GROUP_TYPE = {
+        "groupOfNames": GroupOfNamesType,
+        "posixGroup": PosixGroupType,
+        "activeDirectory": ActiveDirectoryGroupType,
+        "nestedActiveDirectory": NestedActiveDirectoryGroupType,
+    }[os.environ.get("LDAP_GROUP_TYPE", "groupOfNames")]()
+    AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
+    AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_REFERRALS: 0, ldap.OPT_NETWORK_TIMEOUT: 10}
+    AUTH_LDAP_CACHE_TIMEOUT = 0  # group membership is read afresh at every login
+    LDAP_GRANT_MAP = os.environ.get("LDAP_GRANT_MAP", "")
+    AUTHENTICATION_BACKENDS.insert(2, "accounts.ldap.DirectoryLDAPBackend")
+
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_GRANT_MAP = ()
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # a refused sign-on comes back to the login page
+    OIDC_GRANT_MAP = os.environ.get("OIDC_GRANT_MAP", "")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.DirectoryOIDCBackend")
+
+# --- Two-factor authentication (TOTP, django-otp) for local accounts: when
+# required, a superuser or a holder of a supervision grant who logged in with
+# a local password sets up or verifies an authenticator app before any page.
+# On unless DEBUG (the demo's accounts log in with their password alone).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "队伍建设信息系统")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no device key or QR code in the admin
+
 # No anonymous guardian user: an anonymous visitor holds no grant at all.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

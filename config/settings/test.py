@@ -19,3 +19,7 @@ SECURE_SSL_REDIRECT = False
 # The URL sweep asks hundreds of API URLs per persona; tests/api sets a low
 # rate where it checks the throttle.
 API_THROTTLE_RATE = "100000/min"
+
+# The suite logs its personas in with force_login and no second factor; the
+# two-factor tests (tests/accounts/test_two_factor.py) turn the requirement on.
+TWO_FACTOR_REQUIRED = False
