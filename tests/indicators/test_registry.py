@@ -20,7 +20,7 @@ from core.indicators import Column, GapColumn, GapList, Indicator, as_bool, offi
 from personnel.models import Officer
 from personnel.roles import Role
 from tests.factories import OfficerFactory
-from tests.indicators.factories import SPEC_ORDER
+from tests.indicators.factories import REGISTERED_ORDER
 from tests.reports.pdftools import needs_poppler, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ class LeaderShare(Indicator):
     """Officers on the roll at Y-end who are leaders."""
 
     key = KEY
-    position = 13
+    position = 99
     target = 0.5
     label = "Throwaway: leaders among officers"
     short_label = "Leader share"
@@ -81,7 +81,7 @@ def test_it_prints_the_new_indicator_after_the_twelve(registered, people):
     out = StringIO()
     call_command("indicators", "--year", "2009", "--format", "json", stdout=out)
     rows = json.loads(out.getvalue())["indicators"]
-    assert [row["key"] for row in rows] == SPEC_ORDER + [KEY]
+    assert [row["key"] for row in rows] == REGISTERED_ORDER + [KEY]
     assert rows[-1] == {"key": KEY, "numerator": 1, "denominator": 7, "value": round(1 / 7, 6), "target": 0.5,
                         "comparison": ">=", "met": False}
 
@@ -109,9 +109,9 @@ def test_it_shows_the_new_indicator_on_the_dashboard(registered, people, client,
 def test_it_prints_the_new_indicator_in_the_unit_report(registered, people, client, alice):
     client.force_login(alice)
     text = pdf_text(client.get(reverse("reports:unit_report_pdf", args=["5100"]), {"year": 2009}).content)
-    # Row 13 of the table, under its short label and its seed: numerator 1,
-    # denominator 4, 25% against 50%.
-    assert re.search(r"Leader share\s+13\s+1\s+4\s+25%\s+≥ 50%\s+未达标\s+Leaders among officers", text)
+    # The last row of the table (after the registered ones), under its short
+    # label and its seed: numerator 1, denominator 4, 25% against 50%.
+    assert re.search(rf"Leader share\s+{len(REGISTERED_ORDER) + 1}\s+1\s+4\s+25%\s+≥ 50%\s+未达标\s+Leaders among officers", text)
     # The gap list: the three officers of the scope who are not leaders.
     assert "Officers who are not leaders in 2009（3）" in text
     assert "广州海关关员" in text and "黄埔海关查验科关员" in text
