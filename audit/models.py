@@ -158,8 +158,8 @@ class RectificationItem(models.Model):
         RETURNED = "returned", _("returned")
 
     class Department(models.TextChoices):
-        AUDIT = "audit", _("audit")
-        SUPERVISION = "supervision", _("supervision")
+        AUDIT = "audit", _("audit department")
+        SUPERVISION = "supervision", _("supervision department")
 
     OPEN = (Status.RECTIFYING, Status.PENDING, Status.RETURNED)
 
@@ -176,7 +176,7 @@ class RectificationItem(models.Model):
         RiskAlert, verbose_name=_("integrity-risk alert"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="rectifications",
     )
-    department = models.CharField(_("department"), max_length=12, choices=Department.choices)
+    department = models.CharField(_("lead department"), max_length=12, choices=Department.choices)
     unit = models.ForeignKey(
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="rectifications"
     )
@@ -186,7 +186,9 @@ class RectificationItem(models.Model):
     description = models.TextField(_("problem"))
     measures = models.TextField(_("rectification measures"))
     deadline = models.DateField(_("rectification deadline"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECTIFYING)
+    status = models.CharField(
+        _("rectification status"), max_length=12, choices=Status.choices, default=Status.RECTIFYING
+    )
     progress = models.TextField(_("progress reported"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)

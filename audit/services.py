@@ -172,25 +172,25 @@ def _ledger_claim(*, item: RectificationItem, allowed_from, acting_user) -> Rect
     return locked
 
 
-def _is_responsible(item: RectificationItem, user) -> bool:
+def rectification_is_responsible(item: RectificationItem, user) -> bool:
     return bool(user and user.is_authenticated and item.officer.user_id == user.pk)
 
 
 def _ensure_responsible(item: RectificationItem, acting_user) -> None:
-    if not _is_responsible(item, acting_user):
+    if not rectification_is_responsible(item, acting_user):
         raise PermissionDenied(_("Only the responsible person reports on this item."))
 
 
 def _ensure_verifier(item: RectificationItem, acting_user) -> None:
     # Nobody verifies their own rectification, whatever their grants.
-    if _is_responsible(item, acting_user):
+    if rectification_is_responsible(item, acting_user):
         raise PermissionDenied(_("The responsible person cannot verify their own item."))
     _ledger_department_may_write(department=item.department, unit_id=item.unit_id, acting_user=acting_user)
 
 
 def rectification_may_report(item: RectificationItem, user) -> bool:
-    return item.status in (RectificationItem.Status.RECTIFYING, RectificationItem.Status.RETURNED) and _is_responsible(
-        item, user)
+    reportable = (RectificationItem.Status.RECTIFYING, RectificationItem.Status.RETURNED)
+    return item.status in reportable and rectification_is_responsible(item, user)
 
 
 def rectification_may_verify(item: RectificationItem, user) -> bool:

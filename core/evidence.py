@@ -83,7 +83,7 @@ class EvidenceFile(models.Model):
     content_type = models.CharField(gettext_lazy("type"), max_length=100)
     size = models.PositiveBigIntegerField(gettext_lazy("size in bytes"))
     sha256 = models.CharField(gettext_lazy("SHA-256"), max_length=64)
-    description = models.CharField(gettext_lazy("description"), max_length=200, blank=True)
+    description = models.CharField(gettext_lazy("file description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("uploaded by"), null=True,
         on_delete=models.PROTECT, related_name="+",

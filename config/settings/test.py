@@ -1,5 +1,6 @@
 """Settings for the test suite: the base settings with a throwaway key."""
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-suite-key-not-secret")
 
@@ -15,3 +16,9 @@ ACCESS_LOG_TEST_FLUSH = True
 
 # The test client speaks plain HTTP; the redirect itself is Django's.
 SECURE_SSL_REDIRECT = False
+
+# Evidence files of the test run go to a throwaway folder, not the project's.
+STORAGES = {**STORAGES, "evidence": {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="evidence-test-"), "base_url": None},
+}}
