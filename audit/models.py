@@ -217,7 +217,8 @@ class RectificationItem(models.Model):
                 name="rectification_source_matches_link",
             ),
             models.CheckConstraint(
-                condition=Q(status="closed", closed_date__isnull=False) | (~Q(status="closed") & Q(closed_date__isnull=True)),
+                condition=Q(status="closed", closed_date__isnull=False)
+                | (~Q(status="closed") & Q(closed_date__isnull=True)),
                 name="rectification_closed_date_iff_closed",
             ),
             # One item per source record: the ledger is one line per problem.

@@ -253,7 +253,9 @@ def rectification_return(*, item: RectificationItem, reason: str, acting_user) -
 
 
 @transaction.atomic
-def rectification_attach(*, item: RectificationItem, upload, description: str = "", acting_user) -> RectificationEvidence:
+def rectification_attach(
+    *, item: RectificationItem, upload, description: str = "", acting_user
+) -> RectificationEvidence:
     """Evidence (佐证材料) uploaded by the responsible person while the item
     is open."""
     item = _ledger_claim(item=item, allowed_from=RectificationItem.OPEN, acting_user=acting_user)

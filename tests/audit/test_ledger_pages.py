@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +22,7 @@ from integrity.models import AccessLog, CaseEvidence
 from integrity.services import case_evidence_attach
 from personnel.roles import Role
 from personnel.services import grant_create
+from tests.audit.factories import AuditFactory, FindingFactory
 from tests.audit.test_rectification import _user
 from tests.factories import OfficerFactory
 from tests.integrity.factories import case_naming
@@ -117,7 +118,6 @@ def test_it_exports_the_ledger_in_the_usual_layout(client, items, people):
 
 
 def test_it_opens_an_item_from_a_finding_through_the_page(client, people, tree):
-    from tests.audit.factories import AuditFactory, FindingFactory
     finding = FindingFactory(audit=AuditFactory(unit=tree["5101"]), description="公务接待超标", deadline=D(2099, 1, 31))
     client.force_login(people["hank"])
     assert client.get(reverse("audit:ledger_new"), {"finding": finding.pk}).status_code == 404
@@ -162,7 +162,8 @@ def test_it_stores_evidence_with_its_hash_outside_every_public_url(client, items
 
 
 def test_it_answers_404_for_evidence_out_of_scope(client, items, people):
-    evidence = rectification_attach(item=items["here"], upload=SimpleUploadedFile("a.png", PNG), acting_user=people["rita"])
+    evidence = rectification_attach(item=items["here"], upload=SimpleUploadedFile("a.png", PNG),
+                                    acting_user=people["rita"])
     url = reverse("audit:evidence_download", args=[evidence.pk])
     for name in ("hank", "otto"):
         client.force_login(people[name])
@@ -172,7 +173,6 @@ def test_it_answers_404_for_evidence_out_of_scope(client, items, people):
 
 
 def test_it_lets_only_the_responsible_person_upload(items, people):
-    from django.core.exceptions import PermissionDenied
     with pytest.raises(PermissionDenied):
         rectification_attach(item=items["here"], upload=SimpleUploadedFile("a.pdf", PDF), acting_user=people["erin"])
     assert RectificationEvidence.objects.count() == 0

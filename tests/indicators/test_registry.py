@@ -111,7 +111,8 @@ def test_it_prints_the_new_indicator_in_the_unit_report(registered, people, clie
     text = pdf_text(client.get(reverse("reports:unit_report_pdf", args=["5100"]), {"year": 2009}).content)
     # The last row of the table (after the registered ones), under its short
     # label and its seed: numerator 1, denominator 4, 25% against 50%.
-    assert re.search(rf"Leader share\s+{len(REGISTERED_ORDER) + 1}\s+1\s+4\s+25%\s+≥ 50%\s+未达标\s+Leaders among officers", text)
+    row = len(REGISTERED_ORDER) + 1
+    assert re.search(rf"Leader share\s+{row}\s+1\s+4\s+25%\s+≥ 50%\s+未达标\s+Leaders among officers", text)
     # The gap list: the three officers of the scope who are not leaders.
     assert "Officers who are not leaders in 2009（3）" in text
     assert "广州海关关员" in text and "黄埔海关查验科关员" in text
