@@ -21,9 +21,7 @@ from core.evidence import evidence_verify
 from integrity.models import AccessLog, CaseEvidence
 from integrity.services import case_evidence_attach
 from personnel.roles import Role
-from personnel.services import grant_create
-from tests.audit.factories import AuditFactory, FindingFactory
-from tests.audit.test_rectification import _user
+from tests.audit.factories import AuditFactory, FindingFactory, user_with_grant
 from tests.factories import OfficerFactory
 from tests.integrity.factories import case_naming
 
@@ -47,12 +45,12 @@ def english():
 @pytest.fixture
 def people(tree):
     users = {
-        "erin": _user("erin", Role.AUDIT, tree["5100"]),
-        "hank": _user("hank", Role.AUDIT, tree["0200"]),
-        "sam": _user("sam", Role.SUPERVISION, tree["9100"]),
-        "tina": _user("tina", Role.SUPERVISION, tree["0200"]),
-        "rita": _user("rita"),
-        "otto": _user("otto"),
+        "erin": user_with_grant("erin", Role.AUDIT, tree["5100"]),
+        "hank": user_with_grant("hank", Role.AUDIT, tree["0200"]),
+        "sam": user_with_grant("sam", Role.SUPERVISION, tree["9100"]),
+        "tina": user_with_grant("tina", Role.SUPERVISION, tree["0200"]),
+        "rita": user_with_grant("rita"),
+        "otto": user_with_grant("otto"),
     }
     users["rita_officer"] = OfficerFactory(staff_no="R5101", name="整改责任人", unit=tree["5101"], user=users["rita"])
     OfficerFactory(staff_no="O5101", unit=tree["5101"], user=users["otto"])
@@ -200,7 +198,7 @@ def test_it_refuses_an_oversize_file(items, people, settings, english):
 
 
 def test_it_logs_every_download_of_case_evidence_and_hides_it_out_of_scope(client, people, tree):
-    suspect = OfficerFactory(unit=tree["5101"], user=_user("suspect", Role.SUPERVISION, tree["9100"]))
+    suspect = OfficerFactory(unit=tree["5101"], user=user_with_grant("suspect", Role.SUPERVISION, tree["9100"]))
     case = case_naming(suspect, case_no="AJ-2009-1")
     evidence = case_evidence_attach(case=case, upload=SimpleUploadedFile("笔录.pdf", PDF), acting_user=people["sam"])
     assert (evidence.sha256, CaseEvidence.objects.count()) == (hashlib.sha256(PDF).hexdigest(), 1)

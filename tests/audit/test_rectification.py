@@ -26,30 +26,23 @@ from core import indicators as engine
 from integrity.models import RiskAlert
 from personnel.roles import Role
 from personnel.services import grant_create
-from tests.audit.factories import AuditFactory, FindingFactory
-from tests.factories import OfficerFactory, UserFactory
+from tests.audit.factories import AuditFactory, FindingFactory, user_with_grant
+from tests.factories import OfficerFactory
 from tests.integrity.factories import InspectionFactory, RiskAlertFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def _user(username, role=None, unit=None):
-    user = UserFactory(username=username)
-    if role:
-        grant_create(user=user, role=role, unit=unit)
-    return user
-
-
 @pytest.fixture
 def people(tree):
     users = {
-        "erin": _user("erin", Role.AUDIT, tree["5100"]),
-        "hank": _user("hank", Role.AUDIT, tree["0200"]),
-        "sam": _user("sam", Role.SUPERVISION, tree["9100"]),
-        "lena": _user("lena", Role.LEADERSHIP, tree["0000"]),
-        "rita": _user("rita"),
-        "otto": _user("otto"),
+        "erin": user_with_grant("erin", Role.AUDIT, tree["5100"]),
+        "hank": user_with_grant("hank", Role.AUDIT, tree["0200"]),
+        "sam": user_with_grant("sam", Role.SUPERVISION, tree["9100"]),
+        "lena": user_with_grant("lena", Role.LEADERSHIP, tree["0000"]),
+        "rita": user_with_grant("rita"),
+        "otto": user_with_grant("otto"),
     }
     users["rita_officer"] = OfficerFactory(staff_no="R5101", name="整改责任人", unit=tree["5101"], user=users["rita"])
     users["otto_officer"] = OfficerFactory(staff_no="O5101", name="其他关员", unit=tree["5101"], user=users["otto"])
