@@ -115,6 +115,7 @@ def findings_overdue(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
         .exclude(status=Finding.Status.RECTIFIED)
         .filter(deadline__lt=as_of)
         .select_related("audit", "audit__unit")
+        .prefetch_related("rectifications")
         .order_by("deadline", "audit__audit_no", "pk")
     )
 
