@@ -233,6 +233,11 @@ class NewItemForm(forms.Form):
 
 
 SOURCES = {"finding": Finding, "inspection": Inspection, "alert": RiskAlert}
+SOURCE_DEPARTMENTS = {
+    "finding": RectificationItem.Department.AUDIT,
+    "inspection": RectificationItem.Department.SUPERVISION,
+    "alert": RectificationItem.Department.SUPERVISION,
+}
 
 
 def _source(request):
@@ -271,7 +276,9 @@ def item_new(request):
     form = NewItemForm(request.POST or None, initial=_initial(source_kind, source))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        units = Unit.objects.filter(pk__in=units_in_scope(request.user, data["department"]))
+        # An item from a source belongs to the source's department, whatever the form says.
+        department = SOURCE_DEPARTMENTS.get(source_kind, data["department"])
+        units = Unit.objects.filter(pk__in=units_in_scope(request.user, department))
         unit = units.filter(code=data["unit"]).first()
         officer = Officer.objects.filter(staff_no=data["officer"], unit__in=units).first()
         try:
@@ -290,7 +297,7 @@ def item_new(request):
                     alert=source, unit=unit, description=data["description"], deadline=data["deadline"], **common)
             else:
                 item = services.rectification_create(
-                    department=data["department"], unit=unit, description=data["description"],
+                    department=department, unit=unit, description=data["description"],
                     deadline=data["deadline"], **common)
         except (ValidationError, PermissionDenied) as invalid:
             for error in getattr(invalid, "messages", [str(invalid)]):

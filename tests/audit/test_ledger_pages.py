@@ -18,12 +18,12 @@ from django.utils import translation
 from audit.models import RectificationEvidence, RectificationItem
 from audit.services import rectification_attach, rectification_create
 from core.evidence import evidence_verify
-from integrity.models import AccessLog, CaseEvidence
+from integrity.models import AccessLog, CaseEvidence, RiskAlert
 from integrity.services import case_evidence_attach
 from personnel.roles import Role
 from tests.audit.factories import AuditFactory, FindingFactory, user_with_grant
 from tests.factories import OfficerFactory
-from tests.integrity.factories import case_naming
+from tests.integrity.factories import RiskAlertFactory, case_naming
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -218,3 +218,20 @@ def test_it_logs_every_download_of_case_evidence_and_hides_it_out_of_scope(clien
         assert client.get(reverse("integrity:case_evidence", args=[case.pk])).status_code == 404
     with pytest.raises(type(case).DoesNotExist):
         case_evidence_attach(case=case, upload=SimpleUploadedFile("x.pdf", PDF), acting_user=people["tina"])
+
+
+def test_it_opens_an_item_from_a_closed_alert_through_the_page_and_logs_the_read(client, people, tree):
+    alert = RiskAlertFactory(officer=OfficerFactory(unit=tree["5101"]), status=RiskAlert.Status.CLOSED,
+                             disposition=RiskAlert.Disposition.ACTION_TAKEN, note="已约谈")
+    client.force_login(people["erin"])  # audit: alerts are not theirs to see
+    assert client.get(reverse("audit:ledger_new"), {"alert": alert.pk}).status_code == 404
+    client.force_login(people["sam"])
+    url = f"{reverse('audit:ledger_new')}?alert={alert.pk}"
+    before = AccessLog.objects.filter(record_kind="integrity.riskalert").count()
+    assert client.get(url).status_code == 200
+    assert AccessLog.objects.filter(record_kind="integrity.riskalert").count() == before + 1
+    # The form's department is overridden by the source's: supervision.
+    client.post(url, {"department": "audit", "unit": "5101", "officer": "R5101", "measures": "轮岗",
+                      "description": "查验岗位长期未轮岗", "deadline": "2099-03-31"})
+    item = alert.rectifications.get()
+    assert (item.department, item.unit, item.deadline) == ("supervision", tree["5101"], D(2099, 3, 31))
