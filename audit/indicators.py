@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +18,10 @@ from core.indicators import (
     Column,
     GapColumn,
     GapList,
+    Indicator,
     UnitIndicator,
+    as_bool,
+    record_unit_columns,
     register,
     threshold,
     unit_columns,
@@ -26,7 +30,7 @@ from core.indicators import (
     yes_no,
 )
 
-from .models import READ_AUDIT, Audit, InternalControl
+from .models import READ_AUDIT, READ_LEDGER, Audit, InternalControl, RectificationItem
 
 
 def audit_window(year: int) -> tuple[dt.date, dt.date]:
@@ -112,3 +116,68 @@ class InternalControlRate(UnitIndicator):
             Column("established_date", _("mechanism established")),
             Column("figure", _("established by the year's end"), display=yes_no, export=yes_no),
         ]
+
+
+@register
+class RectificationCompletionRate(Indicator):
+    """Items of the rectification ledger due in Y (deadline in Y) whose
+    responsible unit is in scope, closed out (已销号) on or before their
+    deadline / all of them (docs/indicators.md)."""
+
+    key = "rectification_completion_rate"
+    position = 14
+    label = gettext_lazy("Rectification items closed out by their deadline")
+    short_label = gettext_lazy("Rectification completion rate")
+    seed = "整改事项按期整改销号率达到100%"
+    subject = "record"
+    drill_down_roles = READ_LEDGER
+
+    @property
+    def target(self) -> float:
+        return settings.RECTIFICATION["completion_target"]
+
+    def _due(self, year):
+        return RectificationItem.objects.filter(deadline__range=(year_start(year), year_end(year)))
+
+    def _on_time(self) -> Q:
+        return Q(status=RectificationItem.Status.CLOSED, closed_date__lte=F("deadline"))
+
+    def counts(self, *, year, roots):
+        rows = (
+            self._due(year).filter(unit__scope_roots__root__in=roots)
+            .values("unit__scope_roots__root")
+            .annotate(num=Count("pk", filter=self._on_time()), den=Count("pk"))
+            .order_by()
+        )
+        return {row["unit__scope_roots__root"]: (row["num"], row["den"]) for row in rows}
+
+    def members(self, *, year, root):
+        on_time = self._on_time()
+        return (
+            self._due(year).in_unit_scope(root).select_related("unit", "officer")
+            .annotate(figure=models.Case(models.When(on_time, then=1), default=0,
+                                         output_field=models.IntegerField()))
+            .annotate(meets=as_bool(on_time))
+        )
+
+    def columns(self):
+        return record_unit_columns() + [
+            Column("description", _("problem"), searchable=True),
+            Column("officer__name", _("responsible person"), searchable=True),
+            Column("deadline", _("rectification deadline")),
+            Column("closed_date", _("closed-out date")),
+            Column("figure", _("closed out by the deadline"), display=yes_no, export=yes_no),
+        ]
+
+    def gap_list(self, year):
+        return GapList(
+            _("Rectification items due in %(year)s not closed out by their deadline") % {"year": year},
+            [
+                GapColumn(_("Unit"), 0.25, lambda i: i.unit.name),
+                GapColumn(_("Problem"), 0.45, lambda i: i.description[:60]),
+                GapColumn(_("Deadline"), 0.15, lambda i: i.deadline.isoformat()),
+                GapColumn(_("Closed out"), 0.15, lambda i: i.closed_date.isoformat() if i.closed_date else "—"),
+            ],
+            order_by=("deadline", "pk"),
+            select_related=("unit",),
+        )

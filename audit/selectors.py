@@ -1,4 +1,4 @@
-"""What the audit plan and the composite assessment read, for one user.
+"""What the audit plan, the composite assessment and the ledger read, for one user.
 
 Scope is always a subquery of ``units_in_scope``; a unit outside it answers
 404 exactly like a unit that does not exist.
@@ -18,7 +18,7 @@ from personnel.scoping import granted_units, has_grant, units_in_scope
 
 from .composite import customs_in
 from .indicators import audit_window, covering_audits
-from .models import READ_AUDIT, Audit, Finding
+from .models import READ_AUDIT, READ_LEDGER, WRITE_LEDGER, Audit, Finding, RectificationItem, colour_deadlines
 
 # Broadest first: the default scope of a page is the user's broadest grant.
 _KIND_ORDER = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE,
@@ -115,6 +115,7 @@ def findings_overdue(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
         .exclude(status=Finding.Status.RECTIFIED)
         .filter(deadline__lt=as_of)
         .select_related("audit", "audit__unit")
+        .prefetch_related("rectifications")
         .order_by("deadline", "audit__audit_no", "pk")
     )
 
@@ -132,3 +133,34 @@ def composite_unit(access: Access, code: str | None) -> Unit:
 
 def composite_customs(access: Access, unit: Unit) -> models.QuerySet:
     return customs_in(unit, access.units(COMPOSITE_ROLES))
+
+
+# --- The rectification ledger ------------------------------------------------------
+
+
+def ledger_items(user, *, unit=None, status="", colour="", source="", year=None, today=None) -> models.QuerySet:
+    """The ledger's items the user may see, narrowed by the filters: a unit
+    (its scope), a status, a colour of the deadline warning on ``today``
+    (open items only), a source and the year of the deadline."""
+    items = RectificationItem.objects.visible_to(user).select_related("unit", "officer")
+    if unit is not None:
+        items = items.in_unit_scope(unit)
+    if status:
+        items = items.filter(status=status)
+    if source:
+        items = items.filter(source=source)
+    if year:
+        items = items.filter(deadline__year=year)
+    if colour:
+        items = items.filter(colour_deadlines(colour, today), status__in=RectificationItem.OPEN)
+    return items.order_by("deadline", "pk")
+
+
+def ledger_units(user) -> models.QuerySet:
+    """The units whose ledger the user may open: those their ledger grants cover."""
+    return Unit.objects.filter(pk__in=units_in_scope(user, READ_LEDGER))
+
+
+def ledger_may_create(user) -> bool:
+    """Whoever holds an audit or supervision grant opens items (on their units)."""
+    return has_grant(user, WRITE_LEDGER)

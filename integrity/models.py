@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.evidence import EvidenceFile
 from org.access import RISK_REGISTER_ROLES
 from personnel.models import Officer, Posting, Unit
 from personnel.roles import Role
 from personnel.scoping import Scope, ScopedQuerySet
 
-from .scoping import AlertQuerySet, CaseOfficerQuerySet, CaseQuerySet, OfficerRecordQuerySet
+from .scoping import AlertQuerySet, CaseEvidenceQuerySet, CaseOfficerQuerySet, CaseQuerySet, OfficerRecordQuerySet
 
 SUPERVISION = frozenset({Role.SUPERVISION})
 # access.md: leadership reads every record kind except cases and complaints.
@@ -73,6 +74,23 @@ class Case(models.Model):
 
     def __str__(self):
         return self.case_no
+
+
+class CaseEvidence(EvidenceFile):
+    """A file of evidence (佐证材料) attached to a case: need-to-know like the
+    case, so every download is written to the access log."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="evidence")
+    history = HistoricalRecords()
+
+    # Seen and written exactly where its case is (CaseEvidenceQuerySet).
+    scope = Scope(unit="case__involved__officer__unit", read=SUPERVISION, write=SUPERVISION)
+    access_logged = True
+    objects = CaseEvidenceQuerySet.as_manager()
+
+    class Meta(EvidenceFile.Meta):
+        verbose_name = _("case evidence")
+        verbose_name_plural = _("case evidence")
 
 
 class CaseOfficer(models.Model):

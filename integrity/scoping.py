@@ -118,3 +118,24 @@ class AlertQuerySet(NeedToKnowQuerySet):
 
     def active(self):
         return self.filter(status__in=self.model.ACTIVE)
+
+
+class CaseEvidenceQuerySet(ScopedQuerySet):
+    """A case's evidence is visible and editable exactly where the case is:
+    grants, shares and the conflict-of-interest rule all come from
+    ``CaseQuerySet``."""
+
+    def _cases(self):
+        return apps.get_model("integrity", "Case").objects
+
+    def visible_to(self, user):
+        return self.filter(case__in=self._cases().visible_to(user).values("pk"))
+
+    def editable_by(self, user):
+        return self.filter(case__in=self._cases().editable_by(user).values("pk"))
+
+    def within_grants(self, user, roles):
+        return self.filter(case__in=self._cases().within_grants(user, roles).values("pk"))
+
+    def in_unit_scope(self, unit):
+        return self.filter(case__in=self._cases().in_unit_scope(unit).values("pk"))

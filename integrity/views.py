@@ -1,5 +1,5 @@
-"""The alert desk (supervision's queue of integrity-risk alerts) and the
-risk-point register of a unit.
+"""The alert desk (supervision's queue of integrity-risk alerts), the
+risk-point register of a unit, and case evidence.
 
 Users without a supervision grant get 404 for the whole desk, and an alert
 outside the user's scope (or about the user) answers 404 too. Every page
@@ -20,15 +20,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from core.evidence import evidence_response
 from personnel.models import Unit
 from personnel.roles import Role
 from personnel.scoping import has_grant, units_in_scope
 
-from .models import AccessLog, Case, Complaint, RiskAlert
+from .models import AccessLog, Case, CaseEvidence, Complaint, RiskAlert
 from .selectors import alert_queue, officer_context, risk_point_register
-from .services import AlertChanged, access_log_record, alert_close, alert_refer_to_case, alert_start_review
+from .services import (
+    AlertChanged,
+    access_log_record,
+    alert_close,
+    alert_refer_to_case,
+    alert_start_review,
+    case_evidence_attach,
+)
 
 
 def _require_desk(user):
@@ -179,3 +187,58 @@ def risk_register(request, code):
         "title": _("Risk-point register: %(unit)s") % {"unit": unit.name},
         "unit": unit, "as_of": today, **register,
     })
+
+
+# --- Case evidence (佐证材料) -------------------------------------------------------
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("evidence file"))
+    description = forms.CharField(label=gettext_lazy("file description"), required=False, max_length=200)
+
+
+@login_required
+def case_evidence(request, case_id):
+    """A case's evidence: the list (a read of the case, logged) and, for
+    supervision that may edit the case, the upload."""
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
+    editable = Case.objects.editable_by(request.user).filter(pk=case.pk).exists()
+    form = EvidenceForm()
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                evidence = case_evidence_attach(case=case, upload=form.cleaned_data["file"],
+                                                description=form.cleaned_data["description"],
+                                                acting_user=request.user)
+            except ValidationError as invalid:
+                for error in invalid.messages:
+                    messages.error(request, error)
+            else:
+                messages.success(request, _("%(name)s stored; SHA-256 %(hash)s.") % {
+                    "name": evidence.original_name, "hash": evidence.sha256})
+                return redirect("integrity:case_evidence", case_id=case.pk)
+    with transaction.atomic():
+        files = list(case.evidence.select_related("uploaded_by"))
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=Case, object_ids=[case.pk],
+                          request=request)
+        if files:
+            access_log_record(user=request.user, action=AccessLog.Action.LIST, model=CaseEvidence,
+                              object_ids=[f.pk for f in files], request=request)
+    return render(request, "integrity/case_evidence.html", {
+        "case": case, "files": files, "form": form, "editable": editable,
+    })
+
+
+@login_required
+@require_GET
+def case_evidence_download(request, evidence_id):
+    """One file of a case, to whoever may see the case; written to the
+    access log in the same transaction as the read."""
+    with transaction.atomic():
+        evidence = get_object_or_404(CaseEvidence.objects.visible_to(request.user), pk=evidence_id)
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=CaseEvidence,
+                          object_ids=[evidence.pk], request=request)
+        return evidence_response(evidence)

@@ -411,3 +411,35 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# --- Evidence attachments (佐证材料, core/evidence.py, docs/audit.md). Files are
+# kept in their own storage, never under STATIC_ROOT or a public media URL:
+# every download goes through a view that checks access. The default is a
+# local folder; any django-storages backend can replace it here.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("EVIDENCE_ROOT", str(BASE_DIR / "evidence")), "base_url": None},
+    },
+}
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# The types accepted, decided from the file's first bytes (not its name),
+# with the file-name extensions each may carry.
+EVIDENCE_TYPES = {
+    "application/pdf": ["pdf"],
+    "image/jpeg": ["jpg", "jpeg"],
+    "image/png": ["png"],
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ["docx"],
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["xlsx"],
+}
+
+# --- The rectification ledger (整改台账, docs/audit.md): the three-colour
+# warning of a deadline (green above ``yellow_days`` days left, yellow up to
+# it, red up to ``red_days`` or overdue) and the completion-rate target.
+RECTIFICATION = {
+    "yellow_days": 20,
+    "red_days": 10,
+    "completion_target": 1.00,
+}

@@ -1,5 +1,6 @@
 """Settings for the test suite: the base settings with a throwaway key."""
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-suite-key-not-secret")
 
@@ -23,3 +24,9 @@ API_THROTTLE_RATE = "100000/min"
 # The suite logs its personas in with force_login and no second factor; the
 # two-factor tests (tests/accounts/test_two_factor.py) turn the requirement on.
 TWO_FACTOR_REQUIRED = False
+
+# Evidence files of the test run go to a throwaway folder, not the project's.
+STORAGES = {**STORAGES, "evidence": {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="evidence-test-"), "base_url": None},
+}}

@@ -4,6 +4,16 @@ import datetime as dt
 import factory
 
 from audit.models import Audit, Finding, InternalControl
+from personnel.services import grant_create
+from tests.factories import UserFactory
+
+
+def user_with_grant(username, role=None, unit=None):
+    """A user with one grant (or none: an officer's account)."""
+    user = UserFactory(username=username)
+    if role:
+        grant_create(user=user, role=role, unit=unit)
+    return user
 
 
 class AuditFactory(factory.django.DjangoModelFactory):

@@ -188,7 +188,7 @@ def test_it_prints_the_three_indicators_in_the_command(tree, coverage, audits, c
     }
 
 
-def test_it_prints_all_twelve_keys_in_the_order_of_the_specification(tree):
+def test_it_prints_the_twelve_keys_in_the_order_of_the_specification_then_the_added_ones(tree):
     out = StringIO()
     call_command("indicators", "--year", "2009", "--format", "json", stdout=out)
     payload = json.loads(out.getvalue())
@@ -197,5 +197,6 @@ def test_it_prints_all_twelve_keys_in_the_order_of_the_specification(tree):
         "training_days_12", "leader_fulltime_training_5y", "reserve_two_leadership_posts", "reserve_grassroots",
         "leadership_team_age", "integrity_appraisal_pass_rate", "case_involvement_rate", "satisfaction_rate",
         "inspection_pass_rate", "information_coverage", "audit_coverage", "internal_control_rate",
+        "rectification_completion_rate",
     ]
     assert payload["unit"] is None

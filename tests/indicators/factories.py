@@ -39,3 +39,6 @@ SPEC_ORDER = [
     "audit_coverage",
     "internal_control_rate",
 ]
+# The whole registry's order: the twelve of the specification, then the
+# indicators the issues added (position 13 on).
+REGISTERED_ORDER = SPEC_ORDER + ["risk_point_review_rate", "rectification_completion_rate"]

@@ -68,6 +68,7 @@ def test_it_prints_the_whole_service_as_json(service):
     assert (payload["year"], payload["unit"]) == (2009, None)
     # The twelve of the spec first, in its order; indicators added since follow them.
     assert [r["key"] for r in payload["indicators"]][:len(SPEC_ORDER)] == SPEC_ORDER
+    assert "rectification_completion_rate" in [r["key"] for r in payload["indicators"]][len(SPEC_ORDER):]
     assert mine(payload) == {
         # a (12 days) and c (20 days) of the five employed all year
         "training_days_12": row("training_days_12", 2, 5, 0.4, 1.0, False),

@@ -17,14 +17,23 @@ shows a record can be caught by that text. Records:
     officer  S5200 深查员   5200  enforcement statistics
     officer  S0200 津门秘员 0200  out of every scope but hq's: case AJ-TIANJIN-0200, complaint,
                                   alert, reserve, posting, training, appraisals
+
+Rectification items 整改R5101 (S5101 responsible) and 整改R0200, each with an
+evidence file (材料E…), and an evidence file on each of cases AJ-OFFICER-5101
+and AJ-TIANJIN-0200 (笔录C…).
 """
 import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 
-from audit.models import Audit, Finding, InternalControl
-from integrity.models import Case, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint, Survey
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit.models import Audit, Finding, InternalControl, RectificationEvidence, RectificationItem
+from core.evidence import evidence_fill
+from integrity.models import (
+    Case, CaseEvidence, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint, Survey,
+)
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from personnel.roles import Role
 from personnel.services import grant_create
@@ -61,6 +70,14 @@ def _training(officer, course):
         officer=officer, course=course, start_date=dt.date(2009, 3, 2), end_date=dt.date(2009, 3, 6), days=5,
         mode=TrainingRecord.Mode.FULL_TIME,
     )
+
+
+def _evidence(record, name):
+    # A PNG (the sweep reads a download as text, and this one carries its mark).
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20 + name.encode()
+    evidence_fill(record, upload=SimpleUploadedFile(f"{name}.png", png), description="", acting_user=None)
+    record.save()
+    return record
 
 
 @pytest.fixture
@@ -114,13 +131,21 @@ def service(tree):
         unit=tree[code], post=f"查验岗{code}", name=f"风险点R{code}", level=Posting.PostRisk.HIGH,
         last_reviewed=dt.date(2009, 5, 1),
     ), f"风险点R{code}") for code in ("5101", "0200")}
+    items = {code: s.mark(RectificationItem.objects.create(
+        source="manual", department="audit", unit=tree[code], officer=o[code], description=f"整改R{code}",
+        measures="m", deadline=dt.date(2009, 12, 31)), f"整改R{code}") for code in ("5101", "0200")}
+    item_files = {code: s.mark(_evidence(RectificationEvidence(item=items[code]), f"材料E{code}"), f"材料E{code}")
+                  for code in ("5101", "0200")}
+    case_files = {code: s.mark(_evidence(CaseEvidence(case=cases[code]), f"笔录C{code}"), f"笔录C{code}")
+                  for code in ("5101", "0200")}
     in_code = {Case: "5101", Complaint: "5101", RiskAlert: "5101", EnforcementStat: "5200", ReserveCadre: "5102"}
     for model, records in ((Officer, o), (Case, cases), (Complaint, complaints), (RiskAlert, alerts),
                            (EnforcementStat, stats), (ReserveCadre, reserves), (Posting, postings),
                            (LeaderAppraisal, appraisals), (TrainingRecord, courses), (PoliticalWork, works),
                            (IntegrityAppraisal, integrity), (Inspection, inspections), (Survey, surveys),
                            (Audit, audits), (Finding, findings), (InternalControl, controls),
-                           (RiskPoint, risk_points)):
+                           (RiskPoint, risk_points), (RectificationItem, items),
+                           (RectificationEvidence, item_files), (CaseEvidence, case_files)):
         s.samples[model] = {"in": records[in_code.get(model, "5101")].pk, "out": records["0200"].pk}
     s.samples[type(tree["5101"])] = {"in": tree["5101"].pk, "out": tree["0200"].pk}
     return s

@@ -31,8 +31,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
 from django.utils.http import urlencode
 
+from audit.models import RectificationEvidence, RectificationItem
 from core import indicators as engine
-from integrity.models import Case, RiskAlert
+from integrity.models import Case, CaseEvidence, RiskAlert
 
 from .conftest import PERSONAS, hidden_texts
 from .urlsweep import Pattern, patterns, urls
@@ -68,6 +69,10 @@ def _value_makers(service):
             known = list(model.objects.order_by("pk").values_list("pk", flat=True)[:1])
         return [str(pk) for pk in known] + ["999999"]
 
+    def evidence_ids(pattern: Pattern):
+        model = RectificationEvidence if pattern.url_name == "evidence_download" else CaseEvidence
+        return [str(s.samples[model]["in"]), str(s.samples[model]["out"]), "999999"]
+
     def version_ids(pattern: Pattern):
         model = pattern.model_admin.model
         sample = s.samples.get(model, {})
@@ -86,6 +91,9 @@ def _value_makers(service):
         "staff_no": ["S5101", "S0200", "S9999"],
         "code": ["5101", "0200", "9999"],
         "key": [i.key for i in engine.indicators()] + ["nosuch"],
+        "item_id": [str(s.samples[RectificationItem]["in"]), str(s.samples[RectificationItem]["out"]), "999999"],
+        "case_id": [str(s.samples[Case]["in"]), str(s.samples[Case]["out"]), "999999"],
+        "evidence_id": evidence_ids,
         "pk": [str(s.samples[RiskAlert]["in"]), str(s.samples[RiskAlert]["out"]), "999999"],
         "action": ["review", "nosuch"],
         "uidb64": ["MQ"],

@@ -5,7 +5,8 @@
 
 Progress goes to standard error; the accounts and what they see go to
 standard output. After loading, the integrity-risk scan runs once at the
-last day of the demo year, so the alert desk has alerts to review.
+last day of the demo year, so the alert desk has alerts to review, and the
+rectification ledger is built from the findings, inspections and alerts.
 
 ``--reset`` leaves the integrity access log alone (it is append-only:
 ``fixtures.loader.demo_data_reset``).
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from fixtures.accounts import DEMO_PASSWORD, DEMO_USERNAMES, demo_accounts_create
 from fixtures.demo import DemoService, default_year
+from fixtures.ledger import demo_ledger_load
 from fixtures.loader import demo_data_reset, demo_service_load
 from integrity.risk import scan
 from personnel.models import Unit
@@ -86,6 +88,9 @@ class Command(BaseCommand):
                     "unchanged": result.unchanged, "suppressed": result.suppressed,
                 }
             )
+            # The rectification ledger draws on the findings, inspections and alerts just written.
+            ledger = demo_ledger_load(year=service.year, seed=seed)
+            self.stderr.write(_("rectification ledger: %(n)s items") % {"n": ledger})
         self.stderr.write(_("done in %(seconds).1f s") % {"seconds": time.monotonic() - started})
 
         self.stdout.write(
