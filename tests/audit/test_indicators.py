@@ -193,10 +193,10 @@ def test_it_prints_the_twelve_keys_in_the_order_of_the_specification_then_the_ad
     call_command("indicators", "--year", "2009", "--format", "json", stdout=out)
     payload = json.loads(out.getvalue())
     # The twelve first, in the spec's order; indicators added since follow them.
-    assert [row["key"] for row in payload["indicators"]][:12] == [
+    assert [row["key"] for row in payload["indicators"]] == [
         "training_days_12", "leader_fulltime_training_5y", "reserve_two_leadership_posts", "reserve_grassroots",
         "leadership_team_age", "integrity_appraisal_pass_rate", "case_involvement_rate", "satisfaction_rate",
         "inspection_pass_rate", "information_coverage", "audit_coverage", "internal_control_rate",
-        "rectification_completion_rate",
+        "risk_point_review_rate", "rectification_completion_rate",
     ]
     assert payload["unit"] is None
