@@ -20,7 +20,7 @@ from core.indicators import Column, GapColumn, GapList, Indicator, as_bool, offi
 from personnel.models import Officer
 from personnel.roles import Role
 from tests.factories import OfficerFactory
-from tests.indicators.factories import REGISTERED_ORDER
+from tests.indicators.factories import SPEC_ORDER
 from tests.reports.pdftools import needs_poppler, pdf_text
 
 pytestmark = pytest.mark.django_db
