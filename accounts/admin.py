@@ -2,6 +2,7 @@
 account admin that records who changed an account's flags and groups, and
 the grants admin (superusers only) that gives and takes roles on units
 through ``personnel.services``, so each change is logged with who made it."""
+
 from __future__ import annotations
 
 from django import forms
@@ -14,9 +15,9 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from personnel.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
-from personnel.roles import Role
-from personnel.services import grant_create, grant_delete
+from accounts.services import grant_create, grant_delete
+from core.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
+from org.roles import Role
 
 from .models import DirectoryGrant, Grant, SecurityEvent
 from .selectors import reads_security_log
@@ -25,8 +26,17 @@ from .services import account_changes_record, account_snapshot, two_factor_devic
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "kind", "username", "actor_username", "role", "unit_code", "unit_name", "change_summary",
-                    "ip_address")
+    list_display = (
+        "at",
+        "kind",
+        "username",
+        "actor_username",
+        "role",
+        "unit_code",
+        "unit_name",
+        "change_summary",
+        "ip_address",
+    )
     list_filter = ("kind",)
     search_fields = ("username", "actor_username", "unit_code")
     date_hierarchy = "at"
@@ -64,9 +74,14 @@ class SecurityEventAdmin(ReadOnlyAdmin):
         parts = []
         for name, change in sorted(obj.changes.items()):
             if name == "source":
-                parts.append(_("from the directory: %(source)s") % {
-                    "source": DirectoryGrant.Source(change).label if change in DirectoryGrant.Source.values
-                    else change})
+                parts.append(
+                    _("from the directory: %(source)s")
+                    % {
+                        "source": DirectoryGrant.Source(change).label
+                        if change in DirectoryGrant.Source.values
+                        else change
+                    }
+                )
             elif name == "groups":
                 if change.get("added"):
                     parts.append(_("groups added: %(names)s") % {"names": ", ".join(change["added"])})
@@ -74,9 +89,14 @@ class SecurityEventAdmin(ReadOnlyAdmin):
                     parts.append(_("groups removed: %(names)s") % {"names": ", ".join(change["removed"])})
             else:
                 label = get_user_model()._meta.get_field(name).verbose_name
-                parts.append(_("%(field)s: %(before)s → %(after)s") % {
-                    "field": label, "before": _yes_no(change[0]), "after": _yes_no(change[1]),
-                })
+                parts.append(
+                    _("%(field)s: %(before)s → %(after)s")
+                    % {
+                        "field": label,
+                        "before": _yes_no(change[0]),
+                        "after": _yes_no(change[1]),
+                    }
+                )
         return "; ".join(str(p) for p in parts)
 
 
@@ -152,8 +172,9 @@ class AccountAdmin(DeclaredLookupsOnly, UserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        account_changes_record(user=form.instance, before=request._account_before, acting_user=request.user,
-                               request=request)
+        account_changes_record(
+            user=form.instance, before=request._account_before, acting_user=request.user, request=request
+        )
 
 
 def _directory_mark(grant) -> DirectoryGrant | None:
@@ -228,15 +249,21 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
         return mark.get_source_display() if mark else _("an administrator")
 
     def save_model(self, request, obj, form, change):
-        grant = grant_create(user=obj.user, role=form.cleaned_data["role"], unit=obj.content_object,
-                             acting_user=request.user, request=request)
+        grant = grant_create(
+            user=obj.user,
+            role=form.cleaned_data["role"],
+            unit=obj.content_object,
+            acting_user=request.user,
+            request=request,
+        )
         obj.pk, obj.permission = grant.pk, grant.permission
 
     def delete_model(self, request, obj):
         if _from_directory(obj):
             raise PermissionDenied
-        grant_delete(user=obj.user, role=_role_of(obj), unit=obj.content_object, acting_user=request.user,
-                     request=request)
+        grant_delete(
+            user=obj.user, role=_role_of(obj), unit=obj.content_object, acting_user=request.user, request=request
+        )
 
     def delete_queryset(self, request, queryset):
         for grant in queryset.select_related("user", "permission", "content_object"):

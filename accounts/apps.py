@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connects the login, logout and lockout signals to the security event log.
-        from . import receivers  # noqa: F401
         # Registers the check of the directory group → grant tables.
-        from . import checks  # noqa: F401
+        from . import (
+            checks,  # noqa: F401
+            receivers,  # noqa: F401
+        )

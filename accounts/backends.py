@@ -1,4 +1,5 @@
 """The lockout check in the authentication chain."""
+
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend

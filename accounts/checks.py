@@ -1,6 +1,7 @@
 """Start-up check of the directory group → grant tables, so a typing mistake
 in LDAP_GRANT_MAP or OIDC_GRANT_MAP stops the start (``manage.py check``,
 ``runserver``, ``migrate``) instead of the first directory login."""
+
 from __future__ import annotations
 
 from django.conf import settings

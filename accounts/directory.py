@@ -8,6 +8,7 @@ to: missing ones are given, ones whose group the account left are taken
 away, each through ``personnel.services`` so the security event log records
 it with the directory as its source. Grants given by hand are left alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from personnel.models import Unit, UnitUserObjectPermission
-from personnel.roles import Role
-from personnel.services import grant_create, grant_delete
+from accounts.services import grant_create, grant_delete
+from org.models import Unit, UnitUserObjectPermission
+from org.roles import Role
 
 from .models import DirectoryGrant
 
@@ -47,12 +48,14 @@ def grant_map_parse(value, *, setting: str) -> tuple[GroupGrant, ...]:
         raise ImproperlyConfigured(f"{setting} must be a JSON list of {{group, role, unit}} objects.")
     out = []
     for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row.get(k).strip()
-                                                for k in ("group", "role", "unit")):
+        if not isinstance(row, dict) or not all(
+            isinstance(row.get(k), str) and row.get(k).strip() for k in ("group", "role", "unit")
+        ):
             raise ImproperlyConfigured(f"{setting} entry {number} needs the texts group, role and unit.")
         if row["role"] not in Role.values:
-            raise ImproperlyConfigured(f"{setting} entry {number}: unknown role {row['role']!r} "
-                                       f"(one of {', '.join(Role.values)}).")
+            raise ImproperlyConfigured(
+                f"{setting} entry {number}: unknown role {row['role']!r} (one of {', '.join(Role.values)})."
+            )
         out.append(GroupGrant(row["group"].strip(), row["role"], row["unit"].strip()))
     return tuple(out)
 
@@ -71,8 +74,9 @@ def directory_grants_sync(*, user, source: str, grant_map, groups, request=None)
     units = {u.code: u for u in Unit.objects.filter(code__in={code for _role, code in wanted})}
     held = {
         (mark.grant.permission.codename.removeprefix("role_"), mark.grant.content_object.code): mark.grant
-        for mark in DirectoryGrant.objects.filter(grant__user=user, source=source)
-        .select_related("grant__permission", "grant__content_object")
+        for mark in DirectoryGrant.objects.filter(grant__user=user, source=source).select_related(
+            "grant__permission", "grant__content_object"
+        )
     }
     taken = 0
     for (role, code), grant in held.items():
@@ -84,7 +88,8 @@ def directory_grants_sync(*, user, source: str, grant_map, groups, request=None)
         if unit is None:
             continue
         existed = UnitUserObjectPermission.objects.filter(
-            user=user, permission__codename=Role(role).codename, content_object=unit).exists()
+            user=user, permission__codename=Role(role).codename, content_object=unit
+        ).exists()
         if existed:
             continue  # given by hand (or by the other directory): not this directory's to take away
         grant = grant_create(user=user, role=role, unit=unit, request=request, source=source)

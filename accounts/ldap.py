@@ -6,6 +6,7 @@ docs/integration.md). A failed bind returns no account, so Django signals the
 failed login (security event log) and django-axes counts it like any other;
 the lockout backend before this one refuses a locked-out name first.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -24,8 +25,10 @@ class DirectoryLDAPBackend(LDAPBackend):
         user = super().authenticate_ldap_user(ldap_user, password)
         if user is not None:
             directory_grants_sync(
-                user=user, source=DirectoryGrant.Source.LDAP,
+                user=user,
+                source=DirectoryGrant.Source.LDAP,
                 grant_map=grant_map_parse(settings.LDAP_GRANT_MAP, setting="LDAP_GRANT_MAP"),
-                groups=ldap_user.group_dns, request=getattr(self, "_request", None),
+                groups=ldap_user.group_dns,
+                request=getattr(self, "_request", None),
             )
         return user

@@ -1,4 +1,5 @@
 """Two-factor authentication before any page (TWO_FACTOR_REQUIRED)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -19,8 +20,12 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def _open(self, path: str) -> bool:
-        open_paths = (reverse("accounts:two_factor_setup"), reverse("accounts:two_factor_verify"),
-                      reverse("logout"), reverse("set_language"))
+        open_paths = (
+            reverse("accounts:two_factor_setup"),
+            reverse("accounts:two_factor_verify"),
+            reverse("logout"),
+            reverse("set_language"),
+        )
         return path in open_paths or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
     def __call__(self, request):

@@ -10,13 +10,14 @@ erase its trail; deactivate accounts instead. Units are stored by code and
 name, not by foreign key, so the log never blocks or follows a change of the
 unit tree.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from personnel.models import UnitUserObjectPermission
+from org.models import UnitUserObjectPermission
 
 
 class SecurityEvent(models.Model):
@@ -36,21 +37,34 @@ class SecurityEvent(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    username = models.CharField(_("account name"), max_length=150, blank=True,
-                                help_text=_("As typed at the login form, for an account that may not exist."))
+    username = models.CharField(
+        _("account name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As typed at the login form, for an account that may not exist."),
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_username = models.CharField(_("changed by (name)"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
     unit_code = models.CharField(_("unit code"), max_length=20, blank=True)
     unit_name = models.CharField(_("unit name"), max_length=200, blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True,
-                               help_text=_("Each changed field with its value before and after."))
+    changes = models.JSONField(
+        _("changes"), default=dict, blank=True, help_text=_("Each changed field with its value before and after.")
+    )
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
     class Meta:
@@ -85,8 +99,9 @@ class DirectoryGrant(models.Model):
         LDAP = "ldap", _("LDAP / Active Directory")
         OIDC = "oidc", _("OpenID Connect")
 
-    grant = models.OneToOneField(UnitUserObjectPermission, verbose_name=_("grant"), on_delete=models.CASCADE,
-                                 related_name="directory_source")
+    grant = models.OneToOneField(
+        UnitUserObjectPermission, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="directory_source"
+    )
     source = models.CharField(_("directory"), max_length=10, choices=Source.choices)
     at = models.DateTimeField(_("given at"), auto_now_add=True)
 

@@ -6,6 +6,7 @@ e-mail, and created at its first login; its grants follow the groups claim
 token whose signature, issuer, audience or nonce does not verify is a failed
 login: Django signals it (security event log) and nobody is logged in.
 """
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,10 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         if isinstance(groups, str):
             groups = [groups]
         directory_grants_sync(
-            user=user, source=DirectoryGrant.Source.OIDC,
+            user=user,
+            source=DirectoryGrant.Source.OIDC,
             grant_map=grant_map_parse(settings.OIDC_GRANT_MAP, setting="OIDC_GRANT_MAP"),
-            groups=groups, request=self.request,
+            groups=groups,
+            request=self.request,
         )
         return user

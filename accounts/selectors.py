@@ -1,13 +1,14 @@
 """Who may read the security event log, and who must use two factors."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from personnel.models import Unit
-from personnel.roles import Role
-from personnel.scoping import granted_units
+from org.models import Unit
+from org.roles import Role
+from org.scoping import granted_units
 
 
 def reads_security_log(user) -> bool:

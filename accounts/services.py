@@ -1,11 +1,16 @@
 """Writes to the security event log. Each is called inside the transaction of
 the change it records, so a change and its event are committed together."""
+
 from __future__ import annotations
 
 from axes.helpers import get_client_ip_address
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from org.models import Unit, UnitUserObjectPermission
+from org.roles import Role
 
 from .models import SecurityEvent
 
@@ -26,8 +31,15 @@ def _user_or_none(user):
 
 
 def security_event_record(
-    *, kind: str, user=None, username: str = "", acting_user=None, request=None,
-    role: str = "", unit=None, changes: dict | None = None,
+    *,
+    kind: str,
+    user=None,
+    username: str = "",
+    acting_user=None,
+    request=None,
+    role: str = "",
+    unit=None,
+    changes: dict | None = None,
 ) -> SecurityEvent:
     """Append one event about ``user`` (or the name typed, for an unknown
     account); ``acting_user`` is who made a change, if anyone."""
@@ -67,15 +79,27 @@ def account_changes_record(*, user, before: dict, acting_user, request=None) -> 
     events = []
     flags = {flag: [before[flag], after[flag]] for flag in ACCOUNT_FLAGS if before[flag] != after[flag]}
     if flags:
-        events.append(security_event_record(kind=SecurityEvent.Kind.ACCOUNT_CHANGED, user=user,
-                                            acting_user=acting_user, request=request, changes=flags))
+        events.append(
+            security_event_record(
+                kind=SecurityEvent.Kind.ACCOUNT_CHANGED,
+                user=user,
+                acting_user=acting_user,
+                request=request,
+                changes=flags,
+            )
+        )
     added = sorted(set(after["groups"]) - set(before["groups"]))
     removed = sorted(set(before["groups"]) - set(after["groups"]))
     if added or removed:
-        events.append(security_event_record(
-            kind=SecurityEvent.Kind.GROUPS_CHANGED, user=user, acting_user=acting_user, request=request,
-            changes={"groups": {"added": added, "removed": removed}},
-        ))
+        events.append(
+            security_event_record(
+                kind=SecurityEvent.Kind.GROUPS_CHANGED,
+                user=user,
+                acting_user=acting_user,
+                request=request,
+                changes={"groups": {"added": added, "removed": removed}},
+            )
+        )
     return events
 
 
@@ -120,5 +144,51 @@ def two_factor_device_delete(*, device: TOTPDevice, acting_user, request=None) -
     the next login."""
     user = device.user
     device.delete()
-    security_event_record(kind=SecurityEvent.Kind.TWO_FACTOR_REMOVED, user=user, acting_user=acting_user,
-                          request=request)
+    security_event_record(
+        kind=SecurityEvent.Kind.TWO_FACTOR_REMOVED, user=user, acting_user=acting_user, request=request
+    )
+
+
+def _role_permission(role: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="org", codename=Role(role).codename)
+
+
+@transaction.atomic
+def grant_create(
+    *, user, role: str, unit: Unit, acting_user=None, request=None, source: str = ""
+) -> UnitUserObjectPermission:
+    """Give ``user`` the role on the unit (and so on its whole scope); a new
+    grant is written to the security event log with who gave it, or with the
+    directory it came from (``source``: "ldap", "oidc")."""
+    grant, created = UnitUserObjectPermission.objects.get_or_create(
+        user=user, permission=_role_permission(role), content_object=unit
+    )
+    if created:
+        security_event_record(
+            kind=SecurityEvent.Kind.GRANT_ADDED,
+            user=user,
+            acting_user=acting_user,
+            request=request,
+            role=Role(role).value,
+            unit=unit,
+            changes={"source": source} if source else None,
+        )
+    return grant
+
+
+@transaction.atomic
+def grant_delete(*, user, role: str, unit: Unit, acting_user=None, request=None, source: str = "") -> int:
+    deleted, _ = UnitUserObjectPermission.objects.filter(
+        user=user, permission=_role_permission(role), content_object=unit
+    ).delete()
+    if deleted:
+        security_event_record(
+            kind=SecurityEvent.Kind.GRANT_REMOVED,
+            user=user,
+            acting_user=acting_user,
+            request=request,
+            role=Role(role).value,
+            unit=unit,
+            changes={"source": source} if source else None,
+        )
+    return deleted

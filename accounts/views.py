@@ -1,4 +1,5 @@
 """Setting up and passing the second factor (TOTP) of a local account."""
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,10 @@ from .services import two_factor_device_confirm, two_factor_device_pending, two_
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label=_("Code from the authenticator app"), regex=r"^\d{6}$", max_length=6, strip=True,
+        label=_("Code from the authenticator app"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        strip=True,
         error_messages={"invalid": _("Enter the six digits the app shows.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
@@ -30,8 +34,7 @@ class TokenForm(forms.Form):
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return "/"
 
@@ -56,9 +59,16 @@ def two_factor_setup_page(request):
             return redirect(_next_url(request))
         form.add_error("token", _("This code is not valid. Check the time on the phone and try again."))
     secret = base64.b32encode(device.bin_key).decode("ascii")
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "qr_code": _qr_data_uri(device.config_url), "secret": secret, "next": _next_url(request),
-    })
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": _qr_data_uri(device.config_url),
+            "secret": secret,
+            "next": _next_url(request),
+        },
+    )
 
 
 @login_required

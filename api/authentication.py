@@ -1,4 +1,5 @@
 """``Authorization: Bearer <token>``: a per-user token (api.models.ApiToken)."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _

@@ -1,5 +1,5 @@
 """The read endpoints' view of each record kind, generated from the import
-registry (personnel/importing/registry.py): a record is shown with the
+registry (core/importing/registry.py): a record is shown with the
 columns of its import file, so what the API reads re-imports unchanged.
 
 Each kind names the one field its ``date_from``/``date_to`` filter reads;
@@ -7,15 +7,16 @@ a year kind (a field holding a year number) is filtered by the dates' years.
 A kind missing from ``DATE_FIELDS`` fails loudly (tests/api/test_kinds.py),
 so a new kind cannot slip in unfiltered.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.db import models
 
+from core.importing import get_resource_class, kinds
 from integrity.models import Case, CaseOfficer
 from integrity.resources import AccessLoggedResource
-from personnel.importing import get_resource_class, kinds
 
 DATE_FIELDS = {
     "units": None,
@@ -54,8 +55,10 @@ class Kind:
     @property
     def date_is_year(self) -> bool:
         field = self.date_field
-        return field is not None and "__" not in field and isinstance(
-            self.model._meta.get_field(field), models.IntegerField
+        return (
+            field is not None
+            and "__" not in field
+            and isinstance(self.model._meta.get_field(field), models.IntegerField)
         )
 
     def columns(self) -> list[str]:
@@ -81,7 +84,7 @@ class Kind:
 
     def represent(self, resource, headers: list[str], obj) -> dict:
         """One row as its export writes it, with its id."""
-        return {"id": obj.pk, **dict(zip(headers, resource.export_resource(obj)))}
+        return {"id": obj.pk, **dict(zip(headers, resource.export_resource(obj), strict=True))}
 
 
 def record_kinds() -> list[Kind]:

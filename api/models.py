@@ -4,6 +4,7 @@ Only a SHA-256 digest of a token is stored: the token itself is shown once,
 when it is created. A token carries its owner's grants, never more; a
 read-only token is refused on every write.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -14,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="api_tokens",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=100)
     # The first characters of the token, to tell tokens apart on the page.
@@ -60,3 +64,6 @@ class ApiTokenEvent(models.Model):
         verbose_name_plural = _("API token events")
         ordering = ["-at", "-pk"]
         default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

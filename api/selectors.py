@@ -1,10 +1,11 @@
 """Reads of the API that are not a kind's rows: the indicators as a reader may see them."""
+
 from __future__ import annotations
 
 from core import disclosure
 from core import indicators as engine
 from org.access import Access
-from personnel.models import Unit
+from org.models import Unit
 
 
 def indicator_payload(access: Access, *, unit: Unit, year: int) -> dict:

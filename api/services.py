@@ -1,4 +1,5 @@
 """Writes of the API app: tokens created, revoked and used."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,8 @@ def token_digest(raw: str) -> str:
 
 def _event(token, kind, request=None):
     return ApiTokenEvent.objects.create(
-        token=token, kind=kind,
+        token=token,
+        kind=kind,
         method=(request.method if request is not None else "")[:10],
         path=(request.get_full_path() if request is not None else "")[:500],
         # REMOTE_ADDR only, as the access log: a forwarded header is the client's word.
@@ -32,8 +34,12 @@ def token_create(*, name: str, days: int, read_only: bool, acting_user, request=
     """A new token of ``acting_user``; returns it with the raw token, which is never stored."""
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=acting_user, name=name, prefix=raw[:TOKEN_PREFIX_LENGTH], digest=token_digest(raw),
-        read_only=read_only, expires_at=timezone.now() + dt.timedelta(days=days),
+        user=acting_user,
+        name=name,
+        prefix=raw[:TOKEN_PREFIX_LENGTH],
+        digest=token_digest(raw),
+        read_only=read_only,
+        expires_at=timezone.now() + dt.timedelta(days=days),
     )
     _event(token, ApiTokenEvent.Kind.CREATED, request)
     return token, raw

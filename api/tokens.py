@@ -1,4 +1,5 @@
 """The page where a user creates and revokes their own API tokens."""
+
 from __future__ import annotations
 
 from django import forms
@@ -16,11 +17,17 @@ MAX_DAYS = 365
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("name"), max_length=100,
-                           help_text=gettext_lazy("What the token is for, e.g. the learning platform."))
+    name = forms.CharField(
+        label=gettext_lazy("name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. the learning platform."),
+    )
     days = forms.IntegerField(label=gettext_lazy("valid for (days)"), min_value=1, max_value=MAX_DAYS, initial=90)
-    read_only = forms.BooleanField(label=gettext_lazy("read only"), required=False,
-                                   help_text=gettext_lazy("A read-only token is refused on every write."))
+    read_only = forms.BooleanField(
+        label=gettext_lazy("read only"),
+        required=False,
+        help_text=gettext_lazy("A read-only token is refused on every write."),
+    )
 
 
 @login_required
@@ -29,14 +36,23 @@ def token_list(request):
     raw = None
     if request.method == "POST" and form.is_valid():
         _token, raw = token_create(
-            name=form.cleaned_data["name"], days=form.cleaned_data["days"],
-            read_only=form.cleaned_data["read_only"], acting_user=request.user, request=request,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+            read_only=form.cleaned_data["read_only"],
+            acting_user=request.user,
+            request=request,
         )
         form = TokenForm()
-    return render(request, "api/tokens.html", {
-        "title": _("API tokens"), "form": form, "raw": raw,
-        "tokens": ApiToken.objects.filter(user=request.user),
-    })
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "title": _("API tokens"),
+            "form": form,
+            "raw": raw,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+    )
 
 
 @login_required

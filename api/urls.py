@@ -1,5 +1,6 @@
 """/api/: the record kinds (generated from the import registry), alerts,
 indicators, import files, the schema and its documentation pages."""
+
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import path
@@ -22,12 +23,20 @@ urlpatterns = [
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("imports/<slug:kind>/", ImportView.as_view(), name="import"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
-         name="swagger"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="swagger",
+    ),
     # Redoc styles its page with <style> elements it creates at run time:
     # this page alone allows inline styles; scripts stay this site's own.
-    path("redoc/", csp_update({"style-src": [SELF, UNSAFE_INLINE]})(
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")), name="redoc"),
+    path(
+        "redoc/",
+        csp_update({"style-src": [SELF, UNSAFE_INLINE]})(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     *router.urls,

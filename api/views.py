@@ -2,9 +2,10 @@
 
 Every read goes through the kind's ``visible_to`` (api/kinds.py) and writes
 the access log where the pages do; every write goes through the one import
-engine (personnel/importing/services.py), so the API accepts exactly what an
+engine (core/importing/services.py), so the API accepts exactly what an
 import file would, under the acting user's grants, all rows or none.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,13 +23,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.importing import kinds, records_import
 from integrity.models import AccessLog, RiskAlert
 from integrity.risk import alert_as_dict
 from integrity.selectors import alert_queue
 from integrity.services import access_log_record
 from org.access import DASHBOARD_ROLES, Access
-from personnel.importing import kinds, records_import
-from personnel.models import Unit
+from org.models import Unit
 
 from .kinds import Kind
 from .selectors import indicator_payload
@@ -41,7 +42,6 @@ DATE_PARAMS = [
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="on or before (YYYY-MM-DD)"),
 ]
 DRY_RUN_PARAM = OpenApiParameter("dry_run", bool, description="1: check and count, write nothing")
-
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -123,10 +123,17 @@ def _problems(outcome) -> list[dict]:
 def _outcome_response(outcome, *, created_status=status.HTTP_200_OK) -> Response:
     if outcome.problems:
         return Response({"problems": _problems(outcome)}, status=status.HTTP_400_BAD_REQUEST)
-    return Response({
-        "kind": outcome.kind, "dry_run": outcome.dry_run, "rows": outcome.rows,
-        "created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
-    }, status=status.HTTP_200_OK if outcome.dry_run else created_status)
+    return Response(
+        {
+            "kind": outcome.kind,
+            "dry_run": outcome.dry_run,
+            "rows": outcome.rows,
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+        },
+        status=status.HTTP_200_OK if outcome.dry_run else created_status,
+    )
 
 
 def _dry_run(request) -> bool:
@@ -180,8 +187,13 @@ class TrainingViewSet(RecordViewSet):
         dataset = tablib.Dataset(headers=headers)
         for record in records:
             dataset.append(["" if record.get(h) is None else str(record.get(h)) for h in headers])
-        outcome = records_import(kind=self.kind.name, dataset_or_file=dataset, file_name="api",
-                                 acting_user=request.user, dry_run=_dry_run(request))
+        outcome = records_import(
+            kind=self.kind.name,
+            dataset_or_file=dataset,
+            file_name="api",
+            acting_user=request.user,
+            dry_run=_dry_run(request),
+        )
         return _outcome_response(outcome, created_status=status.HTTP_201_CREATED)
 
 
@@ -190,14 +202,21 @@ def record_viewset(kind: Kind) -> type[RecordViewSet]:
     fields = {"id": serializers.IntegerField(read_only=True)}
     fields.update({name: serializers.JSONField() for name in kind.columns()})
     serializer = type(f"{kind.model.__name__}Record", (serializers.Serializer,), fields)
-    viewset = type(f"{kind.model.__name__}ViewSet", (base,), {
-        "kind": kind, "serializer_class": serializer, "__doc__": base.__doc__ or f"Records of kind {kind.name}.",
-    })
+    viewset = type(
+        f"{kind.model.__name__}ViewSet",
+        (base,),
+        {
+            "kind": kind,
+            "serializer_class": serializer,
+            "__doc__": base.__doc__ or f"Records of kind {kind.name}.",
+        },
+    )
     list_schema = extend_schema(parameters=[UNIT_PARAM, *DATE_PARAMS])
     viewset.list = list_schema(viewset.list)
     if base is TrainingViewSet:
         viewset.create = extend_schema(
-            request=serializer(many=True), parameters=[DRY_RUN_PARAM],
+            request=serializer(many=True),
+            parameters=[DRY_RUN_PARAM],
             responses={201: OutcomeSerializer, 400: ProblemsSerializer},
         )(viewset.create)
     return viewset
@@ -287,8 +306,12 @@ class IndicatorsView(APIView):
         except ValueError:
             raise ValidationError({"year": _("“%(value)s” is not a year.") % {"value": raw}}) from None
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValidationError({"year": _("The year must be between %(first)s and %(last)s.") % {
-                "first": FIRST_YEAR, "last": LAST_YEAR}})
+            raise ValidationError(
+                {
+                    "year": _("The year must be between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                }
+            )
         # The scope asked for, or the whole service; out of the reader's
         # dashboard scope answers 404 like a code that does not exist.
         units = Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
@@ -315,7 +338,8 @@ class ImportView(APIView):
 
     @extend_schema(
         request=ImportFileSerializer,
-        parameters=[DRY_RUN_PARAM], responses={201: OutcomeSerializer, 200: OutcomeSerializer, 400: ProblemsSerializer},
+        parameters=[DRY_RUN_PARAM],
+        responses={201: OutcomeSerializer, 200: OutcomeSerializer, 400: ProblemsSerializer},
     )
     def post(self, request, kind):
         if kind not in kinds():
@@ -323,6 +347,11 @@ class ImportView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": _("Attach the file as the form field “file”.")})
-        outcome = records_import(kind=kind, dataset_or_file=upload, file_name=upload.name,
-                                 acting_user=request.user, dry_run=_dry_run(request))
+        outcome = records_import(
+            kind=kind,
+            dataset_or_file=upload,
+            file_name=upload.name,
+            acting_user=request.user,
+            dry_run=_dry_run(request),
+        )
         return _outcome_response(outcome, created_status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from personnel.admin_base import ScopedAdmin
+from core.admin_base import ScopedAdmin
 
 from .models import Audit, Finding, InternalControl
 from .resources import AuditResource, FindingResource, InternalControlResource
@@ -35,7 +35,16 @@ class FindingInline(admin.TabularInline):
 @admin.register(Audit)
 class AuditAdmin(ScopedAdmin):
     resource_classes = [AuditResource]
-    list_display = ("audit_no", "kind", "unit", "officer", "period_start", "period_end", "completed_date", "finding_count")
+    list_display = (
+        "audit_no",
+        "kind",
+        "unit",
+        "officer",
+        "period_start",
+        "period_end",
+        "completed_date",
+        "finding_count",
+    )
     list_filter = ("kind",)
     search_fields = ("audit_no", "unit__code", "unit__name", "officer__staff_no", "officer__name")
     autocomplete_fields = ("unit", "officer")

@@ -17,6 +17,7 @@ the indicators come from the registry. Ranking: composite descending, then
 targets met descending, then unit code. Everything is exact fractions until
 it is shown, so that a tie is a tie and the ranking never turns on rounding.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from django.db import models
 from core import disclosure
 from core import indicators as engine
 from org.access import Access
-from personnel.models import Unit, UnitScope
+from org.models import Unit, UnitScope
 
 
 def indicator_score(figure: engine.Figure) -> Fraction | None:
@@ -81,22 +82,22 @@ class Row:
         out = []
         for figure, score in zip(self.figures, self.scores, strict=True):
             value = figure.value
-            out.append({
-                "key": figure.key,
-                "value": "—" if value is None else f"{value:.2%}",
-                "ratio": disclosure.marker() if figure.suppressed else f"{figure.numerator}/{figure.denominator}",
-                "met": figure.met,
-                "score": "—" if score is None else f"{float(score):.2f}",
-            })
+            out.append(
+                {
+                    "key": figure.key,
+                    "value": "—" if value is None else f"{value:.2%}",
+                    "ratio": disclosure.marker() if figure.suppressed else f"{figure.numerator}/{figure.denominator}",
+                    "met": figure.met,
+                    "score": "—" if score is None else f"{float(score):.2f}",
+                }
+            )
         return out
 
 
 def customs_in(scope: Unit, visible_units: models.QuerySet | None = None) -> models.QuerySet:
     """The directly-affiliated customs within ``scope`` (and, when given,
     among ``visible_units``, a subquery of unit ids)."""
-    customs = Unit.objects.filter(
-        kind=Unit.Kind.DIRECT, pk__in=UnitScope.objects.filter(root=scope).values("unit_id")
-    )
+    customs = Unit.objects.filter(kind=Unit.Kind.DIRECT, pk__in=UnitScope.objects.filter(root=scope).values("unit_id"))
     if visible_units is not None:
         customs = customs.filter(pk__in=visible_units)
     return customs.order_by("code")

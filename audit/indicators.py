@@ -4,6 +4,7 @@ Readings where the specification is silent are in docs/audit.md.
 (django.db.models names are spelled ``models.X`` here, as in the other
 indicator modules, because integrity has a model called ``Case``.)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,7 @@ def audit_window(year: int) -> tuple[dt.date, dt.date]:
 def covering_audits(year: int, unit_ref) -> models.QuerySet:
     """Audits that cover a unit for year Y: economic-responsibility or
     management audits *on that unit* completed within the window."""
-    return Audit.objects.filter(
-        unit=unit_ref, kind__in=Audit.COVERING_KINDS, completed_date__range=audit_window(year)
-    )
+    return Audit.objects.filter(unit=unit_ref, kind__in=Audit.COVERING_KINDS, completed_date__range=audit_window(year))
 
 
 @register
@@ -63,10 +62,7 @@ class AuditCoverage(UnitIndicator):
         """Each customs with ``figure`` 1/0 and ``last_audit``: the latest
         covering completion in the window (None when uncovered)."""
         last = (
-            covering_audits(year, OuterRef("pk"))
-            .order_by()
-            .values("unit")
-            .annotate(last=models.Max("completed_date"))
+            covering_audits(year, OuterRef("pk")).order_by().values("unit").annotate(last=models.Max("completed_date"))
         )
         return super().members(year=year, root=root).annotate(last_audit=Subquery(last.values("last")))
 
@@ -144,7 +140,8 @@ class RectificationCompletionRate(Indicator):
 
     def counts(self, *, year, roots):
         rows = (
-            self._due(year).filter(unit__scope_roots__root__in=roots)
+            self._due(year)
+            .filter(unit__scope_roots__root__in=roots)
             .values("unit__scope_roots__root")
             .annotate(num=Count("pk", filter=self._on_time()), den=Count("pk"))
             .order_by()
@@ -154,9 +151,10 @@ class RectificationCompletionRate(Indicator):
     def members(self, *, year, root):
         on_time = self._on_time()
         return (
-            self._due(year).in_unit_scope(root).select_related("unit", "officer")
-            .annotate(figure=models.Case(models.When(on_time, then=1), default=0,
-                                         output_field=models.IntegerField()))
+            self._due(year)
+            .in_unit_scope(root)
+            .select_related("unit", "officer")
+            .annotate(figure=models.Case(models.When(on_time, then=1), default=0, output_field=models.IntegerField()))
             .annotate(meets=as_bool(on_time))
         )
 

@@ -6,6 +6,7 @@ user may not see answers 404 like one that does not exist. Writes go through
 ``audit.services``; a step the user may see but not perform is refused with
 a message (the item is theirs to see, so nothing is disclosed).
 """
+
 from __future__ import annotations
 
 import io
@@ -29,26 +30,36 @@ from core.evidence import evidence_response
 from core.indicators import spreadsheet_value
 from integrity.models import AccessLog, Inspection, RiskAlert
 from integrity.services import access_log_record
-from personnel.models import Officer, Unit
-from personnel.scoping import units_in_scope
+from org.models import Unit
+from org.scoping import units_in_scope
+from personnel.models import Officer
 
 from . import selectors, services
 from .models import Finding, RectificationEvidence, RectificationItem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COLOURS = [("green", gettext_lazy("green: more than the yellow threshold left")),
-           ("yellow", gettext_lazy("yellow: deadline approaching")),
-           ("red", gettext_lazy("red: deadline imminent or past"))]
+COLOURS = [
+    ("green", gettext_lazy("green: more than the yellow threshold left")),
+    ("yellow", gettext_lazy("yellow: deadline approaching")),
+    ("red", gettext_lazy("red: deadline imminent or past")),
+]
 
 
 class LedgerFilter(forms.Form):
     unit = forms.CharField(label=gettext_lazy("unit code"), required=False, max_length=20)
-    status = forms.ChoiceField(label=gettext_lazy("rectification status"), required=False,
-                               choices=[("", gettext_lazy("all"))] + RectificationItem.Status.choices)
-    colour = forms.ChoiceField(label=gettext_lazy("warning"), required=False,
-                               choices=[("", gettext_lazy("all"))] + COLOURS)
-    source = forms.ChoiceField(label=gettext_lazy("source"), required=False,
-                               choices=[("", gettext_lazy("all"))] + RectificationItem.Source.choices)
+    status = forms.ChoiceField(
+        label=gettext_lazy("rectification status"),
+        required=False,
+        choices=[("", gettext_lazy("all"))] + RectificationItem.Status.choices,
+    )
+    colour = forms.ChoiceField(
+        label=gettext_lazy("warning"), required=False, choices=[("", gettext_lazy("all"))] + COLOURS
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("source"),
+        required=False,
+        choices=[("", gettext_lazy("all"))] + RectificationItem.Source.choices,
+    )
     year = forms.IntegerField(label=gettext_lazy("deadline year"), required=False, min_value=1949, max_value=2100)
 
 
@@ -71,8 +82,15 @@ def _ledger(request):
         if unit is None:
             messages.warning(request, _("No unit with code %(code)s in your scope.") % {"code": data["unit"]})
             return form, None, RectificationItem.objects.none()
-    items = selectors.ledger_items(request.user, unit=unit, status=data["status"], colour=data["colour"],
-                                   source=data["source"], year=data["year"], today=today)
+    items = selectors.ledger_items(
+        request.user,
+        unit=unit,
+        status=data["status"],
+        colour=data["colour"],
+        source=data["source"],
+        year=data["year"],
+        today=today,
+    )
     return form, unit, items
 
 
@@ -85,16 +103,35 @@ def ledger(request):
     rows = [(page.start_index() + n, item, item.colour(today)) for n, item in enumerate(page.object_list)]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/ledger.html", {
-        "form": form, "unit": unit, "page": page, "rows": rows, "query": query.urlencode(),
-        "may_create": selectors.ledger_may_create(request.user), "limits": settings.RECTIFICATION,
-    })
+    return render(
+        request,
+        "audit/ledger.html",
+        {
+            "form": form,
+            "unit": unit,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "may_create": selectors.ledger_may_create(request.user),
+            "limits": settings.RECTIFICATION,
+        },
+    )
 
 
 def ledger_columns():
-    return [_("No."), _("Source of the problem"), _("Problem"), _("Rectification measures"), _("Responsible unit"),
-            _("Responsible person"), _("Deadline"), _("Rectification status"), _("Closed-out date"), _("Warning"),
-            _("Evidence files")]
+    return [
+        _("No."),
+        _("Source of the problem"),
+        _("Problem"),
+        _("Rectification measures"),
+        _("Responsible unit"),
+        _("Responsible person"),
+        _("Deadline"),
+        _("Rectification status"),
+        _("Closed-out date"),
+        _("Warning"),
+        _("Evidence files"),
+    ]
 
 
 @login_required
@@ -112,12 +149,25 @@ def ledger_export(request):
     sheet.append(columns)
     for number, item in enumerate(items.prefetch_related("evidence"), start=1):
         colour = item.colour(today)
-        sheet.append([spreadsheet_value(v) for v in (
-            number, item.get_source_display(), item.description, item.measures, item.unit.name, item.officer.name,
-            item.deadline, item.get_status_display(), item.closed_date, str(colours[colour]) if colour else "",
-            len(item.evidence.all()),
-        )])
-    for column, width in zip("ABCDEFGHIJK", (6, 14, 40, 40, 18, 10, 12, 10, 12, 16, 8)):
+        sheet.append(
+            [
+                spreadsheet_value(v)
+                for v in (
+                    number,
+                    item.get_source_display(),
+                    item.description,
+                    item.measures,
+                    item.unit.name,
+                    item.officer.name,
+                    item.deadline,
+                    item.get_status_display(),
+                    item.closed_date,
+                    str(colours[colour]) if colour else "",
+                    len(item.evidence.all()),
+                )
+            ]
+        )
+    for column, width in zip("ABCDEFGHIJK", (6, 14, 40, 40, 18, 10, 12, 10, 12, 16, 8), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
@@ -159,18 +209,24 @@ def item_detail(request, item_id):
     )
     source_text, source_url = _source_link(item, request.user)
     responsible = services.rectification_is_responsible(item, request.user)
-    return render(request, "audit/ledger_item.html", {
-        "item": item,
-        "colour": item.colour(timezone.localdate()),
-        "source_text": source_text,
-        "source_url": source_url,
-        "evidence": item.evidence.select_related("uploaded_by"),
-        "may_report": services.rectification_may_report(item, request.user),
-        "may_upload": responsible and item.is_open,
-        "may_verify": services.rectification_may_verify(item, request.user),
-        "report_form": ReportForm(), "return_form": ReturnForm(), "upload_form": UploadForm(),
-        "history": item.history.select_related("history_user").order_by("-history_date")[:20],
-    })
+    return render(
+        request,
+        "audit/ledger_item.html",
+        {
+            "item": item,
+            "colour": item.colour(timezone.localdate()),
+            "source_text": source_text,
+            "source_url": source_url,
+            "evidence": item.evidence.select_related("uploaded_by"),
+            "may_report": services.rectification_may_report(item, request.user),
+            "may_upload": responsible and item.is_open,
+            "may_verify": services.rectification_may_verify(item, request.user),
+            "report_form": ReportForm(),
+            "return_form": ReturnForm(),
+            "upload_form": UploadForm(),
+            "history": item.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
 
 
 @login_required
@@ -200,12 +256,15 @@ def item_action(request, item_id, action):
             services.rectification_close(item=item, acting_user=request.user)
             messages.success(request, _("Verified and closed out."))
         else:
-            evidence = services.rectification_attach(item=item, upload=data["file"], description=data["description"],
-                                                     acting_user=request.user)
-            messages.success(request, _("%(name)s stored; SHA-256 %(hash)s.") % {
-                "name": evidence.original_name, "hash": evidence.sha256})
+            evidence = services.rectification_attach(
+                item=item, upload=data["file"], description=data["description"], acting_user=request.user
+            )
+            messages.success(
+                request,
+                _("%(name)s stored; SHA-256 %(hash)s.") % {"name": evidence.original_name, "hash": evidence.sha256},
+            )
     except RectificationItem.DoesNotExist:
-        raise Http404
+        raise Http404 from None
     except (services.LedgerChanged, PermissionDenied) as refused:
         messages.error(request, str(refused) or _("You may not perform this step."))
     except ValidationError as invalid:
@@ -225,11 +284,13 @@ class NewItemForm(forms.Form):
     department = forms.ChoiceField(label=gettext_lazy("lead department"), choices=RectificationItem.Department.choices)
     unit = forms.CharField(label=gettext_lazy("responsible unit (code)"), max_length=20)
     officer = forms.CharField(label=gettext_lazy("responsible person (staff number)"), max_length=20)
-    description = forms.CharField(label=gettext_lazy("problem"), widget=forms.Textarea(attrs={"rows": 3}),
-                                  required=False)
+    description = forms.CharField(
+        label=gettext_lazy("problem"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     measures = forms.CharField(label=gettext_lazy("rectification measures"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(label=gettext_lazy("rectification deadline"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=gettext_lazy("rectification deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 SOURCES = {"finding": Finding, "inspection": Inspection, "alert": RiskAlert}
@@ -254,8 +315,12 @@ def _source(request):
 
 def _initial(source_kind, source) -> dict:
     if source_kind == "finding":
-        return {"department": "audit", "unit": source.audit.unit.code, "description": source.description,
-                "deadline": source.deadline}
+        return {
+            "department": "audit",
+            "unit": source.audit.unit.code,
+            "description": source.description,
+            "deadline": source.deadline,
+        }
     if source_kind == "inspection":
         return {"department": "supervision", "unit": source.unit.code, "description": source.note}
     if source_kind == "alert":
@@ -271,8 +336,13 @@ def item_new(request):
         source_kind, source = _source(request)
         if source_kind == "alert":
             # The page names the alert: a read of a need-to-know record.
-            access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=RiskAlert,
-                              object_ids=[source.pk], request=request)
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.VIEW,
+                model=RiskAlert,
+                object_ids=[source.pk],
+                request=request,
+            )
     form = NewItemForm(request.POST or None, initial=_initial(source_kind, source))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -291,19 +361,25 @@ def item_new(request):
                 item = services.rectification_create_from_finding(finding=source, deadline=data["deadline"], **common)
             elif source_kind == "inspection":
                 item = services.rectification_create_from_inspection(
-                    inspection=source, description=data["description"], deadline=data["deadline"], **common)
+                    inspection=source, description=data["description"], deadline=data["deadline"], **common
+                )
             elif source_kind == "alert":
                 item = services.rectification_create_from_alert(
-                    alert=source, unit=unit, description=data["description"], deadline=data["deadline"], **common)
+                    alert=source, unit=unit, description=data["description"], deadline=data["deadline"], **common
+                )
             else:
                 item = services.rectification_create(
-                    department=department, unit=unit, description=data["description"],
-                    deadline=data["deadline"], **common)
+                    department=department,
+                    unit=unit,
+                    description=data["description"],
+                    deadline=data["deadline"],
+                    **common,
+                )
         except (ValidationError, PermissionDenied) as invalid:
             for error in getattr(invalid, "messages", [str(invalid)]):
                 messages.error(request, error)
         except (Finding.DoesNotExist, Inspection.DoesNotExist, RiskAlert.DoesNotExist):
-            raise Http404
+            raise Http404 from None
         else:
             messages.success(request, _("Rectification item %(id)s opened.") % {"id": item.pk})
             return redirect("audit:ledger_item", item_id=item.pk)

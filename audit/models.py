@@ -8,6 +8,7 @@ findings, at failed internal-affairs inspections and at alerts closed with
 "action taken", so audit imports integrity (never the other way round;
 docs/audit.md, "Where the ledger lives").
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,10 @@ from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile
 from integrity.models import Inspection, RiskAlert
-from personnel.models import Officer, Unit
-from personnel.roles import Role
-from personnel.scoping import Scope, ScopedQuerySet
+from org.models import Unit
+from org.roles import Role
+from org.scoping import Scope, ScopedQuerySet
+from personnel.models import Officer
 
 READ_AUDIT = frozenset({Role.AUDIT, Role.LEADERSHIP})
 WRITE_AUDIT = frozenset({Role.AUDIT})
@@ -43,8 +45,12 @@ class Audit(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="audits")
     officer = models.ForeignKey(
-        Officer, verbose_name=_("audited leader"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="audits",
+        Officer,
+        verbose_name=_("audited leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audits",
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -116,9 +122,7 @@ class Finding(models.Model):
 class InternalControl(models.Model):
     """A unit's internal-control mechanism (督察内审长效内控机制): one per unit."""
 
-    unit = models.OneToOneField(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="internal_control"
-    )
+    unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="internal_control")
     established_date = models.DateField(_("established date"))
     history = HistoricalRecords()
 
@@ -165,15 +169,27 @@ class RectificationItem(models.Model):
 
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     finding = models.ForeignKey(
-        Finding, verbose_name=_("audit finding"), null=True, blank=True, on_delete=models.PROTECT,
+        Finding,
+        verbose_name=_("audit finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="rectifications",
     )
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("internal-affairs inspection"), null=True, blank=True, on_delete=models.PROTECT,
+        Inspection,
+        verbose_name=_("internal-affairs inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="rectifications",
     )
     alert = models.ForeignKey(
-        RiskAlert, verbose_name=_("integrity-risk alert"), null=True, blank=True, on_delete=models.PROTECT,
+        RiskAlert,
+        verbose_name=_("integrity-risk alert"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="rectifications",
     )
     department = models.CharField(_("lead department"), max_length=12, choices=Department.choices)
@@ -194,8 +210,12 @@ class RectificationItem(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     closed_date = models.DateField(_("closed-out date"), null=True, blank=True)
     verifier = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -222,12 +242,15 @@ class RectificationItem(models.Model):
                 name="rectification_closed_date_iff_closed",
             ),
             # One item per source record: the ledger is one line per problem.
-            models.UniqueConstraint(fields=["finding"], condition=Q(finding__isnull=False),
-                                    name="rectification_one_per_finding"),
-            models.UniqueConstraint(fields=["inspection"], condition=Q(inspection__isnull=False),
-                                    name="rectification_one_per_inspection"),
-            models.UniqueConstraint(fields=["alert"], condition=Q(alert__isnull=False),
-                                    name="rectification_one_per_alert"),
+            models.UniqueConstraint(
+                fields=["finding"], condition=Q(finding__isnull=False), name="rectification_one_per_finding"
+            ),
+            models.UniqueConstraint(
+                fields=["inspection"], condition=Q(inspection__isnull=False), name="rectification_one_per_inspection"
+            ),
+            models.UniqueConstraint(
+                fields=["alert"], condition=Q(alert__isnull=False), name="rectification_one_per_alert"
+            ),
         ]
         indexes = [models.Index(fields=["deadline", "status"], name="rectification_deadline_idx")]
 

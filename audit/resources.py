@@ -4,9 +4,11 @@
 shared/spec/data-formats.md; ``audit_findings`` is this project's own kind
 (docs/audit.md), one row per finding of an audit already recorded.
 """
-from personnel.importing import Column, RecordResource, register
-from personnel.importing.widgets import Choice, Count, Date, Reference, Text
-from personnel.models import Officer, Unit
+
+from core.importing import Column, RecordResource, register
+from core.importing.widgets import Choice, Count, Date, Reference, Text
+from org.models import Unit
+from personnel.models import Officer
 
 from .models import Audit, Finding, InternalControl
 

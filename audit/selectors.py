@@ -3,6 +3,7 @@
 Scope is always a subquery of ``units_in_scope``; a unit outside it answers
 404 exactly like a unit that does not exist.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,16 +14,23 @@ from django.http import Http404
 
 from core.indicators import CUSTOMS_KINDS
 from org.access import COMPOSITE_ROLES, Access
-from personnel.models import Posting, Unit, UnitScope
-from personnel.scoping import granted_units, has_grant, units_in_scope
+from org.models import Unit, UnitScope
+from org.scoping import granted_units, has_grant, units_in_scope
+from personnel.models import Posting
 
 from .composite import customs_in
 from .indicators import audit_window, covering_audits
 from .models import READ_AUDIT, READ_LEDGER, WRITE_LEDGER, Audit, Finding, RectificationItem, colour_deadlines
 
 # Broadest first: the default scope of a page is the user's broadest grant.
-_KIND_ORDER = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE,
-               Unit.Kind.SUBORDINATE, Unit.Kind.DEPARTMENT]
+_KIND_ORDER = [
+    Unit.Kind.HQ,
+    Unit.Kind.SUPERVISORY_OFFICE,
+    Unit.Kind.DIRECT,
+    Unit.Kind.COLLEGE,
+    Unit.Kind.SUBORDINATE,
+    Unit.Kind.DEPARTMENT,
+]
 _KIND_RANK = models.Case(
     *[models.When(kind=kind, then=models.Value(rank)) for rank, kind in enumerate(_KIND_ORDER)],
     output_field=models.IntegerField(),
@@ -53,9 +61,7 @@ def resolve_unit(user, code: str | None, roles) -> Unit:
 def _in_view(user, unit: Unit, roles) -> Q:
     """Units within ``unit``'s scope that the user also covers (a user with a
     grant on a single customs looking at hq sees only that customs)."""
-    return Q(pk__in=UnitScope.objects.filter(root=unit).values("unit_id")) & Q(
-        pk__in=units_in_scope(user, roles)
-    )
+    return Q(pk__in=UnitScope.objects.filter(root=unit).values("unit_id")) & Q(pk__in=units_in_scope(user, roles))
 
 
 # --- Audit plan -------------------------------------------------------------
@@ -121,6 +127,7 @@ def findings_overdue(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
 
 
 # --- Composite --------------------------------------------------------------
+
 
 def composite_unit(access: Access, code: str | None) -> Unit:
     """The scope of the composite table, asked of the Access object as the

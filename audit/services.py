@@ -4,6 +4,7 @@ Every write checks the acting user's audit grants here as well as in the
 views: an import or a script must not be able to write outside a grant
 either. ``acting_user=None`` is the system itself (migrations, fixtures).
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from core.evidence import evidence_fill
 from integrity.models import Inspection, RiskAlert
-from personnel.models import Officer, Unit, UnitScope
-from personnel.scoping import units_in_scope
+from org.models import Unit, UnitScope
+from org.scoping import units_in_scope
+from personnel.models import Officer
 
 from .models import WRITE_AUDIT, Audit, Finding, InternalControl, RectificationEvidence, RectificationItem
 
@@ -84,8 +86,10 @@ class LedgerChanged(Exception):
 
 def _ledger_department_may_write(*, department: str, unit_id: int, acting_user) -> None:
     if not Unit.objects.filter(pk=unit_id, pk__in=units_in_scope(acting_user, department)).exists():
-        raise PermissionDenied(_("You hold no %(role)s grant covering this unit.")
-                               % {"role": RectificationItem.Department(department).label})
+        raise PermissionDenied(
+            _("You hold no %(role)s grant covering this unit.")
+            % {"role": RectificationItem.Department(department).label}
+        )
 
 
 def _ledger_create(*, item: RectificationItem, acting_user) -> RectificationItem:
@@ -106,9 +110,15 @@ def rectification_create(
     """An item entered by hand (no source record)."""
     if department not in RectificationItem.Department.values:
         raise ValidationError({"department": _("Choose audit or supervision.")})
-    item = RectificationItem(source=RectificationItem.Source.MANUAL, department=department, unit=unit,
-                             officer=officer, description=(description or "").strip(),
-                             measures=(measures or "").strip(), deadline=deadline)
+    item = RectificationItem(
+        source=RectificationItem.Source.MANUAL,
+        department=department,
+        unit=unit,
+        officer=officer,
+        description=(description or "").strip(),
+        measures=(measures or "").strip(),
+        deadline=deadline,
+    )
     return _ledger_create(item=item, acting_user=acting_user)
 
 
@@ -119,10 +129,16 @@ def rectification_create_from_finding(
     """The finding's item: its unit, its description and (unless given) its
     deadline; the finding is marked as being rectified."""
     finding = Finding.objects.visible_to(acting_user).select_related("audit").get(pk=finding.pk)
-    item = RectificationItem(source=RectificationItem.Source.FINDING, finding=finding,
-                             department=RectificationItem.Department.AUDIT, unit_id=finding.audit.unit_id,
-                             officer=officer, description=finding.description, measures=(measures or "").strip(),
-                             deadline=deadline or finding.deadline)
+    item = RectificationItem(
+        source=RectificationItem.Source.FINDING,
+        finding=finding,
+        department=RectificationItem.Department.AUDIT,
+        unit_id=finding.audit.unit_id,
+        officer=officer,
+        description=finding.description,
+        measures=(measures or "").strip(),
+        deadline=deadline or finding.deadline,
+    )
     item = _ledger_create(item=item, acting_user=acting_user)
     if finding.status == Finding.Status.OPEN:
         finding_set_status(finding=finding, status=Finding.Status.RECTIFYING, acting_user=acting_user)
@@ -136,10 +152,16 @@ def rectification_create_from_inspection(
     inspection = Inspection.objects.visible_to(acting_user).get(pk=inspection.pk)
     if inspection.passed:
         raise ValidationError({"inspection": _("Only an inspection that failed opens a rectification item.")})
-    item = RectificationItem(source=RectificationItem.Source.INSPECTION, inspection=inspection,
-                             department=RectificationItem.Department.SUPERVISION, unit_id=inspection.unit_id,
-                             officer=officer, description=(description or inspection.note or "").strip(),
-                             measures=(measures or "").strip(), deadline=deadline)
+    item = RectificationItem(
+        source=RectificationItem.Source.INSPECTION,
+        inspection=inspection,
+        department=RectificationItem.Department.SUPERVISION,
+        unit_id=inspection.unit_id,
+        officer=officer,
+        description=(description or inspection.note or "").strip(),
+        measures=(measures or "").strip(),
+        deadline=deadline,
+    )
     return _ledger_create(item=item, acting_user=acting_user)
 
 
@@ -153,10 +175,16 @@ def rectification_create_from_alert(
     alert = RiskAlert.objects.visible_to(acting_user).get(pk=alert.pk)
     if not (alert.status == RiskAlert.Status.CLOSED and alert.disposition == RiskAlert.Disposition.ACTION_TAKEN):
         raise ValidationError({"alert": _("Only an alert closed with “action taken” opens a rectification item.")})
-    item = RectificationItem(source=RectificationItem.Source.ALERT, alert=alert,
-                             department=RectificationItem.Department.SUPERVISION, unit=unit, officer=officer,
-                             description=(description or "").strip(), measures=(measures or "").strip(),
-                             deadline=deadline)
+    item = RectificationItem(
+        source=RectificationItem.Source.ALERT,
+        alert=alert,
+        department=RectificationItem.Department.SUPERVISION,
+        unit=unit,
+        officer=officer,
+        description=(description or "").strip(),
+        measures=(measures or "").strip(),
+        deadline=deadline,
+    )
     return _ledger_create(item=item, acting_user=acting_user)
 
 
@@ -206,8 +234,11 @@ def rectification_may_verify(item: RectificationItem, user) -> bool:
 @transaction.atomic
 def rectification_report(*, item: RectificationItem, progress: str, acting_user) -> RectificationItem:
     """整改中 or 退回 → 待验收: the responsible person reports what was done."""
-    item = _ledger_claim(item=item, allowed_from=[RectificationItem.Status.RECTIFYING,
-                                                  RectificationItem.Status.RETURNED], acting_user=acting_user)
+    item = _ledger_claim(
+        item=item,
+        allowed_from=[RectificationItem.Status.RECTIFYING, RectificationItem.Status.RETURNED],
+        acting_user=acting_user,
+    )
     _ensure_responsible(item, acting_user)
     if not (progress or "").strip():
         raise ValidationError({"progress": _("Say what was done to rectify the problem.")})
@@ -260,8 +291,9 @@ def rectification_attach(
     is open."""
     item = _ledger_claim(item=item, allowed_from=RectificationItem.OPEN, acting_user=acting_user)
     _ensure_responsible(item, acting_user)
-    evidence = evidence_fill(RectificationEvidence(item=item), upload=upload, description=description,
-                             acting_user=acting_user)
+    evidence = evidence_fill(
+        RectificationEvidence(item=item), upload=upload, description=description, acting_user=acting_user
+    )
     evidence._history_user = acting_user
     evidence.save()
     return evidence

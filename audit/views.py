@@ -2,6 +2,7 @@
 
 Views stay thin: scope and numbers live in ``selectors`` and ``composite``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,7 +37,8 @@ def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
         # The audit window reaches years back from the date: 0001-01-01
         # would leave the calendar.
         return today, _("The date must be in the years %(first)s to %(last)s; showing today.") % {
-            "first": FIRST_YEAR, "last": LAST_YEAR,
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
         }
     return as_of, None
 
@@ -51,7 +53,10 @@ def _year(raw: str | None) -> tuple[int, str | None]:
         year = None
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         return default, _("“%(value)s” is not a year between %(first)s and %(last)s; showing %(year)s.") % {
-            "value": raw, "first": FIRST_YEAR, "last": LAST_YEAR, "year": default,
+            "value": raw,
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+            "year": default,
         }
     return year, None
 
@@ -78,9 +83,7 @@ def plan(request):
 def _composite(request):
     unit = selectors.composite_unit(request.access, request.GET.get("unit"))
     year, problem = _year(request.GET.get("year"))
-    rows = composite.assess(
-        year=year, customs=selectors.composite_customs(request.access, unit), access=request.access
-    )
+    rows = composite.assess(year=year, customs=selectors.composite_customs(request.access, unit), access=request.access)
     return unit, year, problem, rows
 
 

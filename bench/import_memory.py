@@ -9,7 +9,7 @@ for them (200 an officer) as a .csv file and ``--xlsx-rows`` of them as an
 a fresh Python process:
 
 * the floor: Django set up and every row of the file read through
-  ``personnel.importing.files.read_table``, nothing kept -- the least any
+  ``core.importing.files.read_table``, nothing kept -- the least any
   import of the file must hold;
 * the import: ``records_import(kind="training", ...)`` as an HR user with a
   grant on hq: every check, scope, and the records written with their
@@ -18,6 +18,7 @@ a fresh Python process:
 It prints each process's peak resident memory (``ru_maxrss``) and wall
 time. Target (the issue): the import's peak stays under 600 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,27 @@ sys.path.insert(0, str(ROOT))
 TARGET_MB = 600
 OFFICERS = 5_000
 HEADERS = ["staff_no", "course", "start_date", "end_date", "days", "mode"]
-COURSES = [f"{topic}专题培训班" for topic in (
-    "海关法", "关税征管", "检验检疫", "缉私", "政治理论", "廉政教育", "统计分析", "风险管理",
-    "稽查", "加工贸易", "知识产权", "口岸管理", "信息化", "财务", "审计", "人事",
-)]
+COURSES = [
+    f"{topic}专题培训班"
+    for topic in (
+        "海关法",
+        "关税征管",
+        "检验检疫",
+        "缉私",
+        "政治理论",
+        "廉政教育",
+        "统计分析",
+        "风险管理",
+        "稽查",
+        "加工贸易",
+        "知识产权",
+        "口岸管理",
+        "信息化",
+        "财务",
+        "审计",
+        "人事",
+    )
+]
 MODES = ["full_time", "in_service", "online"]
 
 
@@ -54,9 +72,14 @@ def training_rows(rows: int):
         officer, nth = divmod(n, 200)
         start = first + dt.timedelta(days=nth * 20)
         span = rnd.randrange(1, 6)
-        yield [f"M{officer % OFFICERS:06d}", COURSES[nth % len(COURSES)], start.isoformat(),
-               (start + dt.timedelta(days=span - 1)).isoformat(), str(rnd.randrange(1, span * 2 + 1) / 2),
-               rnd.choice(MODES)]
+        yield [
+            f"M{officer % OFFICERS:06d}",
+            COURSES[nth % len(COURSES)],
+            start.isoformat(),
+            (start + dt.timedelta(days=span - 1)).isoformat(),
+            str(rnd.randrange(1, span * 2 + 1) / 2),
+            rnd.choice(MODES),
+        ]
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -85,8 +108,8 @@ def child(mode: str, path: Path) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from personnel.importing import records_import
-    from personnel.importing.files import read_table
+    from core.importing import records_import
+    from core.importing.files import read_table
 
     started = time.perf_counter()
     if mode == "read":
@@ -95,16 +118,20 @@ def child(mode: str, path: Path) -> None:
     else:
         hr = get_user_model().objects.get(username="bench-hr")
         outcome = records_import(kind="training", dataset_or_file=path, file_name=path.name, acting_user=hr)
-        result = {"rows": outcome.rows, "created": outcome.created,
-                  "problems": [str(problem) for problem in outcome.problems[:5]]}
+        result = {
+            "rows": outcome.rows,
+            "created": outcome.created,
+            "problems": [str(problem) for problem in outcome.problems[:5]],
+        }
     result["wall"] = time.perf_counter() - started
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps(result))
 
 
 def measure(mode: str, path: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", mode, str(path)],
-                          capture_output=True, text=True, env=os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path)], capture_output=True, text=True, env=os.environ.copy()
+    )
     if done.returncode:
         sys.exit(f"the {mode} of {path.name} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -113,19 +140,30 @@ def measure(mode: str, path: Path) -> dict:
 # ------------------------------------------------------------------ parent
 def build() -> None:
     from django.contrib.auth import get_user_model
-
     from import_officers import build_tree
-    from personnel.models import Officer, Unit
-    from personnel.roles import Role
-    from personnel.services import grant_create
+
+    from accounts.services import grant_create
+    from org.models import Unit
+    from org.roles import Role
+    from personnel.models import Officer
 
     hq, codes = build_tree()
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
-    Officer.objects.bulk_create([
-        Officer(staff_no=f"M{n:06d}", name=f"关员{n}", gender="MF"[n % 2], birth_date=dt.date(1980, 1, 1),
-                unit=units[codes[n % len(codes)]], rank_level="clerk", hire_date=dt.date(2003, 7, 1))
-        for n in range(OFFICERS)
-    ], batch_size=2000)
+    Officer.objects.bulk_create(
+        [
+            Officer(
+                staff_no=f"M{n:06d}",
+                name=f"关员{n}",
+                gender="MF"[n % 2],
+                birth_date=dt.date(1980, 1, 1),
+                unit=units[codes[n % len(codes)]],
+                rank_level="clerk",
+                hire_date=dt.date(2003, 7, 1),
+            )
+            for n in range(OFFICERS)
+        ],
+        batch_size=2000,
+    )
     hr = get_user_model().objects.create_user(username="bench-hr", is_staff=True)
     grant_create(user=hr, role=Role.HR, unit=hq)
 
@@ -175,12 +213,16 @@ def main():
             path = workdir / "training.xlsx"
             write_xlsx(path, args.xlsx_rows)
             files.append((path, args.xlsx_rows))
-        print(f"files written in {time.perf_counter() - started:.0f} s: "
-              + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p, _n in files), file=sys.stderr)
+        print(
+            f"files written in {time.perf_counter() - started:.0f} s: "
+            + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p, _n in files),
+            file=sys.stderr,
+        )
         connection.close()
 
-        print(f"database   sqlite, {OFFICERS} officers, "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"database   sqlite, {OFFICERS} officers, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         met = True
         for path, rows in files:
             empty_training()
@@ -194,10 +236,14 @@ def main():
             size = path.stat().st_size / 1e6
             print(f"{path.suffix[1:]:<5} {rows} rows, {size:.1f} MB")
             print(f"  floor    peak {floor['peak_mb']:6.0f} MB  {floor['wall']:7.1f} s  read every row, keep none")
-            print(f"  import   peak {imported['peak_mb']:6.0f} MB  {imported['wall']:7.1f} s  "
-                  f"check, scope, write records + history")
-            print(f"  ratio    {imported['peak_mb'] / floor['peak_mb']:.2f}x the floor's memory, "
-                  f"{imported['wall'] / floor['wall']:.1f}x its time")
+            print(
+                f"  import   peak {imported['peak_mb']:6.0f} MB  {imported['wall']:7.1f} s  "
+                f"check, scope, write records + history"
+            )
+            print(
+                f"  ratio    {imported['peak_mb'] / floor['peak_mb']:.2f}x the floor's memory, "
+                f"{imported['wall'] / floor['wall']:.1f}x its time"
+            )
         print(f"target     {'met' if met else 'MISSED'} (import peak < {TARGET_MB} MB)")
     finally:
         connection.close()

@@ -17,6 +17,7 @@ queries. Targets: at most 2 s, and at most 3x the floor.
 Not a test: it needs PostgreSQL and minutes of loading. Progress goes to
 standard error, the result to standard output.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,7 @@ FLOOR_SQL = {
     "training_days_12": """
         SELECT COUNT(*) FILTER (WHERE t.total >= %(training_days_min)s), COUNT(*)
         FROM personnel_officer o
-        JOIN personnel_unitscope s ON s.unit_id = o.unit_id AND s.root_id = %(root)s
+        JOIN org_unitscope s ON s.unit_id = o.unit_id AND s.root_id = %(root)s
         LEFT JOIN LATERAL (
             SELECT SUM(days) AS total FROM training_trainingrecord
             WHERE officer_id = o.id AND start_date BETWEEN %(year_start)s AND %(year_end)s
@@ -55,7 +56,7 @@ FLOOR_SQL = {
     "leader_fulltime_training_5y": """
         SELECT COUNT(*) FILTER (WHERE t.total >= %(leader_fulltime_days_min)s), COUNT(*)
         FROM personnel_officer o
-        JOIN personnel_unitscope s ON s.unit_id = o.unit_id AND s.root_id = %(root)s
+        JOIN org_unitscope s ON s.unit_id = o.unit_id AND s.root_id = %(root)s
         LEFT JOIN LATERAL (
             SELECT SUM(days) AS total FROM training_trainingrecord
             WHERE officer_id = o.id AND mode = 'full_time'
@@ -72,7 +73,7 @@ FLOOR_SQL = {
             SELECT COUNT(*) FILTER (WHERE p.leadership) AS leadership,
                    COUNT(*) FILTER (WHERE p.grassroots) AS grassroots
             FROM personnel_officer o
-            JOIN personnel_unitscope s ON s.unit_id = o.unit_id AND s.root_id = %(root)s
+            JOIN org_unitscope s ON s.unit_id = o.unit_id AND s.root_id = %(root)s
             LEFT JOIN personnel_posting p ON p.officer_id = o.id AND p.start_date <= %(year_end)s
             WHERE EXISTS (
                 SELECT 1 FROM personnel_reservecadre c
@@ -86,13 +87,13 @@ FLOOR_SQL = {
         WITH team AS (
             SELECT o.unit_id, COUNT(*) AS size,
                    COUNT(*) FILTER (WHERE o.birth_date BETWEEN %(born_from)s AND %(born_to)s) AS aged
-            FROM personnel_officer o JOIN personnel_unit u ON u.id = o.unit_id
+            FROM personnel_officer o JOIN org_unit u ON u.id = o.unit_id
             WHERE u.kind IN ('direct', 'college') AND o.is_leader
               AND o.hire_date <= %(year_end)s AND (o.leave_date IS NULL OR o.leave_date > %(year_end)s)
             GROUP BY o.unit_id
         )
         SELECT COUNT(*) FILTER (WHERE 2 * team.aged > team.size), COUNT(*)
-        FROM team JOIN personnel_unitscope s ON s.unit_id = team.unit_id AND s.root_id = %(root)s
+        FROM team JOIN org_unitscope s ON s.unit_id = team.unit_id AND s.root_id = %(root)s
     """,
 }
 
@@ -105,8 +106,13 @@ def ensure_database(url: str) -> None:
     config = dj_database_url.parse(url)
     if "postgresql" not in config["ENGINE"]:
         sys.exit("bench/indicators.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    params = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
-              "password": config["PASSWORD"] or None, "dbname": "postgres"}
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
     with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
         if not exists:
@@ -153,7 +159,9 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=None, help="default: the last year with training records")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
-        "--loader", choices=["demo", "copy"], default="demo",
+        "--loader",
+        choices=["demo", "copy"],
+        default="demo",
         help="demo: manage.py load_demo --scale N (fixtures/); copy: bench/indicators_data.py",
     )
     parser.add_argument("--reload", action="store_true", help="load even if a service of this size is there")
@@ -168,13 +176,13 @@ def main() -> int:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
 
     from core import indicators as engine
     from core.indicators import born_for_age_at_year_end, year_end, year_start
-    from django.db.models import Max
-
-    from personnel.models import Officer, Posting, ReserveCadre, Unit, UnitScope
+    from org.models import Unit, UnitScope
+    from personnel.models import Officer, Posting, ReserveCadre
     from training.models import TrainingRecord
 
     call_command("migrate", verbosity=0)
@@ -185,7 +193,9 @@ def main() -> int:
             # it that in its own process, not to the process that measures.
             subprocess.run(
                 [sys.executable, str(ROOT / "manage.py"), "load_demo", "--scale", str(args.scale), "--reset"],
-                env={**os.environ, "DEBUG": "1"}, check=True, stdout=subprocess.DEVNULL,
+                env={**os.environ, "DEBUG": "1"},
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
         else:
             from indicators_data import load
@@ -230,8 +240,13 @@ def main() -> int:
             ]
         return {f.key: (f.numerator, f.denominator) for f in figures}
 
-    compared = {"training_days_12", "leader_fulltime_training_5y", "reserve_two_leadership_posts",
-                "reserve_grassroots", "leadership_team_age"}
+    compared = {
+        "training_days_12",
+        "leader_fulltime_training_5y",
+        "reserve_two_leadership_posts",
+        "reserve_grassroots",
+        "leadership_team_age",
+    }
     with connection.cursor() as cursor:
         runs = interleaved(
             {
@@ -241,7 +256,11 @@ def main() -> int:
             },
             args.repeat,
         )
-    (floor_time, floor), (engine_time, ours), (compute_time, everything) = runs["floor"], runs["engine"], runs["compute"]
+    (floor_time, floor), (engine_time, ours), (compute_time, everything) = (
+        runs["floor"],
+        runs["engine"],
+        runs["compute"],
+    )
     with CaptureQueriesContext(connection) as ctx:
         run_engine(compared)
     with CaptureQueriesContext(connection) as all_ctx:

@@ -13,6 +13,7 @@ five to nine at every customs; about ten training records a year per officer
 over 2001-2010, one in twelve full-time; careers of a few postings; a small
 reserve pool.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,8 @@ import time
 
 from django.db import connection, transaction
 
-from personnel.models import Unit
-from personnel.services import unit_scope_rebuild
+from org.models import Unit
+from org.services import unit_scope_rebuild
 
 SEED = 20100101
 FIRST_YEAR, LAST_YEAR = 2001, 2010
@@ -39,7 +40,7 @@ TABLES = [
     "personnel_posting",
     "personnel_leaderappraisal",
     "personnel_officer",
-    "personnel_unitscope",
+    "org_unitscope",
 ]
 
 
@@ -65,9 +66,7 @@ def _copy(table: str, columns: list[str], lines) -> int:
                     copy.write(buffer.getvalue())
                     buffer = io.StringIO()
             copy.write(buffer.getvalue())
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}"
-        )
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}")
     return count
 
 
@@ -83,8 +82,13 @@ def _units() -> dict[str, list[int]]:
     college = Unit.objects.create(code="9800", name="海关学院", kind=K.COLLEGE, parent=hq)
     rows: list[Unit] = []
     directs = Unit.objects.bulk_create(
-        Unit(code=f"{(n + 1) * 100 + 100:04d}", name=f"直属海关{n + 1}", kind=K.DIRECT, parent=hq,
-             supervisory_office=offices[n % 3])
+        Unit(
+            code=f"{(n + 1) * 100 + 100:04d}",
+            name=f"直属海关{n + 1}",
+            kind=K.DIRECT,
+            parent=hq,
+            supervisory_office=offices[n % 3],
+        )
         for n in range(DIRECT_CUSTOMS)
     )
     subordinates = Unit.objects.bulk_create(
@@ -94,7 +98,11 @@ def _units() -> dict[str, list[int]]:
     )
     for parent in [hq, college, *directs, *subordinates]:
         for n in range(DEPARTMENTS_PER_UNIT):
-            rows.append(Unit(code=f"{parent.code}{n + 1:02d}", name=f"{parent.name}处室{n + 1}", kind=K.DEPARTMENT, parent=parent))
+            rows.append(
+                Unit(
+                    code=f"{parent.code}{n + 1:02d}", name=f"{parent.name}处室{n + 1}", kind=K.DEPARTMENT, parent=parent
+                )
+            )
     departments = Unit.objects.bulk_create(rows)
     unit_scope_rebuild()
     return {
@@ -142,13 +150,25 @@ def load(*, officers: int, training: int, seed: int = SEED) -> None:
     started = time.monotonic()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {', '.join(TABLES)}, personnel_unit RESTART IDENTITY CASCADE")
+            cursor.execute(f"TRUNCATE {', '.join(TABLES)}, org_unit RESTART IDENTITY CASCADE")
         units = _units()
         log(f"units: {sum(len(v) for v in units.values())} ({time.monotonic() - started:.0f} s)")
         people = _officers(rng, units, officers)
         _copy(
             "personnel_officer",
-            ["id", "staff_no", "name", "gender", "birth_date", "unit_id", "rank_level", "is_leader", "position", "hire_date", "leave_date"],
+            [
+                "id",
+                "staff_no",
+                "name",
+                "gender",
+                "birth_date",
+                "unit_id",
+                "rank_level",
+                "is_leader",
+                "position",
+                "hire_date",
+                "leave_date",
+            ],
             (
                 f"{pk}\tB{pk:07d}\t关员{pk}\t{'MF'[pk % 2]}\t{birth}\t{unit}\t{rank}\t{'t' if leader else 'f'}\t"
                 f"{'领导' if leader else '科员'}\t{hire}\t{leave or chr(92) + 'N'}\n"
@@ -175,7 +195,7 @@ def load(*, officers: int, training: int, seed: int = SEED) -> None:
         )
         log(f"postings and reserve pool: done ({time.monotonic() - started:.0f} s)")
     with connection.cursor() as cursor:
-        for table in ["personnel_unit", *TABLES]:
+        for table in ["org_unit", *TABLES]:
             cursor.execute(f"VACUUM ANALYZE {table}")
     log(f"loaded and analysed in {time.monotonic() - started:.0f} s")
 

@@ -4,6 +4,7 @@ database in DATABASE_URL when BENCH_USE_DATABASE_URL=1).
 
     .venv/bin/python bench/pdf.py [--leaders 200] [--repeat 10]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,36 +42,63 @@ def generate(leaders: int):
     """A customs with ``leaders`` leaders, each with a career like a real
     dossier's: 3 postings, a reserve entry, 2 training records a year for 6
     years and 5 appraisals."""
-    from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
-    from personnel.services import unit_scope_rebuild
+    from org.models import Unit
+    from org.services import unit_scope_rebuild
+    from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
     from training.models import TrainingRecord
 
     rng = random.Random(7)
     hq = Unit.objects.create(code="B000", name="海关总署", kind="hq")
     gz = Unit.objects.create(code="B510", name="广州海关", kind="direct", parent=hq)
-    subs = [Unit.objects.create(code=f"B51{i}", name=f"隶属海关{i}", kind="subordinate", parent=gz) for i in range(1, 6)]
+    subs = [
+        Unit.objects.create(code=f"B51{i}", name=f"隶属海关{i}", kind="subordinate", parent=gz) for i in range(1, 6)
+    ]
     unit_scope_rebuild()
     surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰涛明超"
-    officers = Officer.objects.bulk_create([
-        Officer(staff_no=f"B{n:05d}", name=rng.choice(surnames) + rng.choice(given) + rng.choice(given),
-                gender=rng.choice("MF"), birth_date=dt.date(rng.randint(1952, 1975), rng.randint(1, 12), 1),
-                unit=rng.choice([gz, *subs]), rank_level=rng.choice(["division", "bureau"]), is_leader=True,
-                position="副关长", hire_date=dt.date(1985, 7, 1))
-        for n in range(leaders)
-    ])
+    officers = Officer.objects.bulk_create(
+        [
+            Officer(
+                staff_no=f"B{n:05d}",
+                name=rng.choice(surnames) + rng.choice(given) + rng.choice(given),
+                gender=rng.choice("MF"),
+                birth_date=dt.date(rng.randint(1952, 1975), rng.randint(1, 12), 1),
+                unit=rng.choice([gz, *subs]),
+                rank_level=rng.choice(["division", "bureau"]),
+                is_leader=True,
+                position="副关长",
+                hire_date=dt.date(1985, 7, 1),
+            )
+            for n in range(leaders)
+        ]
+    )
     postings, reserve, training, appraisals = [], [], [], []
     for o in officers:
         for k in range(3):
-            postings.append(Posting(officer=o, unit=rng.choice(subs), position=f"岗位{k}",
-                                    start_date=dt.date(1995 + 5 * k, 1, 1), leadership=k > 0, grassroots=k == 0))
+            postings.append(
+                Posting(
+                    officer=o,
+                    unit=rng.choice(subs),
+                    position=f"岗位{k}",
+                    start_date=dt.date(1995 + 5 * k, 1, 1),
+                    leadership=k > 0,
+                    grassroots=k == 0,
+                )
+            )
         reserve.append(ReserveCadre(officer=o, level="bureau", added_date=dt.date(2007, 1, 1)))
         for year in range(YEAR - 5, YEAR + 1):
             for k in range(2):
                 days = Decimal(rng.randint(2, 15))
                 start = dt.date(year, 3 + 4 * k, 1)
-                training.append(TrainingRecord(officer=o, course=f"培训班{year}-{k}", start_date=start,
-                                               end_date=start + dt.timedelta(days=int(days) - 1), days=days,
-                                               mode=rng.choice(["full_time", "in_service"])))
+                training.append(
+                    TrainingRecord(
+                        officer=o,
+                        course=f"培训班{year}-{k}",
+                        start_date=start,
+                        end_date=start + dt.timedelta(days=int(days) - 1),
+                        days=days,
+                        mode=rng.choice(["full_time", "in_service"]),
+                    )
+                )
         for year in range(YEAR - 4, YEAR + 1):
             appraisals.append(LeaderAppraisal(officer=o, year=year, grade=rng.choice(["excellent", "competent"])))
     Posting.objects.bulk_create(postings)
@@ -100,12 +128,15 @@ def main() -> None:
         translation.activate(settings.LANGUAGE_CODE)
         t = time.perf_counter()
         gz, officers = generate(args.leaders)
-        print(f"generated {len(officers)} leaders with careers in {time.perf_counter() - t:.1f} s "
-              f"({connection.vendor})")
+        print(
+            f"generated {len(officers)} leaders with careers in {time.perf_counter() - t:.1f} s ({connection.vendor})"
+        )
 
         t = time.perf_counter()
         font = cjk_font()
-        print(f"font: {font.path or font.name} (embedded: {font.embedded}), registered in {time.perf_counter() - t:.3f} s")
+        print(
+            f"font: {font.path or font.name} (embedded: {font.embedded}), registered in {time.perf_counter() - t:.3f} s"
+        )
 
         officer = officers[0]
         officer.refresh_from_db()
@@ -125,8 +156,10 @@ def main() -> None:
         verdict = "OK" if statistics.median(times) <= 0.3 else "OVER TARGET"
         # CPU time is printed too: on a shared, loaded machine the wall
         # clock measures the neighbours as much as the code.
-        print(f"one dossier: median {statistics.median(times):.3f} s wall ({statistics.median(cpu):.3f} s CPU), "
-              f"max {max(times):.3f} s over {args.repeat} runs, {len(queries)} queries — target <= 0.3 s: {verdict}")
+        print(
+            f"one dossier: median {statistics.median(times):.3f} s wall ({statistics.median(cpu):.3f} s CPU), "
+            f"max {max(times):.3f} s over {args.repeat} runs, {len(queries)} queries — target <= 0.3 s: {verdict}"
+        )
 
         buffer = io.BytesIO()
         t, c = time.perf_counter(), time.process_time()
@@ -135,9 +168,11 @@ def main() -> None:
         elapsed, cpu_total = time.perf_counter() - t, time.process_time() - c
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:
             assert len(zf.namelist()) == count
-        print(f"batch of {count} dossiers: {elapsed:.2f} s wall, {cpu_total:.2f} s CPU "
-              f"({elapsed / max(count, 1):.3f} s each), "
-              f"zip {len(buffer.getvalue()) / 1e6:.1f} MB")
+        print(
+            f"batch of {count} dossiers: {elapsed:.2f} s wall, {cpu_total:.2f} s CPU "
+            f"({elapsed / max(count, 1):.3f} s each), "
+            f"zip {len(buffer.getvalue()) / 1e6:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("api/", include("api.urls")),
     # The dashboard is the landing page after login.
-    path("", include("indicators.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 if settings.OIDC_ENABLED:

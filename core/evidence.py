@@ -14,6 +14,7 @@ for the files' sake. What they share lives here:
 - the SHA-256 of the bytes stored, recorded at upload, and
   ``evidence_verify`` to tell whether the stored file still has it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -85,8 +86,11 @@ class EvidenceFile(models.Model):
     sha256 = models.CharField(gettext_lazy("SHA-256"), max_length=64)
     description = models.CharField(gettext_lazy("file description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("uploaded by"), null=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("uploaded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), auto_now_add=True)
 
@@ -124,7 +128,10 @@ def evidence_response(record: EvidenceFile) -> FileResponse:
     """The file as a download (never displayed inline: a PDF or an image
     opens in the reader's own program, not in the site's origin)."""
     response = FileResponse(
-        record.file.open("rb"), as_attachment=True, filename=record.original_name, content_type=record.content_type,
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -13,6 +13,7 @@ the ``UnitScope`` closure table. The national figure is the hq root; a breakdown
 is the child units as roots; the number of queries never depends on how many
 units or officers there are.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from personnel.models import Unit, UnitScope
+from org.models import Unit, UnitScope
 
 # --- Figures -----------------------------------------------------------------
 

@@ -9,14 +9,15 @@ reports.
 The canonical form hashed by ``row_hash`` is frozen: changing it would make
 every existing row fail verification.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import ipaddress
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -28,7 +29,15 @@ GENESIS = "0" * 64
 #: not among them: the database assigns it during the insert, after the
 #: hash is computed; the chain itself fixes each row's place.
 CHAINED_FIELDS = (
-    "prev_hash", "user_id", "username", "at", "action", "record_kind", "object_ids", "record_count", "path",
+    "prev_hash",
+    "user_id",
+    "username",
+    "at",
+    "action",
+    "record_kind",
+    "object_ids",
+    "record_count",
+    "path",
     "ip_address",
 )
 
@@ -44,14 +53,15 @@ def _canonical_address(value) -> str | None:
         return str(value)
 
 
-def row_hash(*, prev_hash, user_id, username, at, action, record_kind, object_ids, record_count, path,
-             ip_address) -> str:
+def row_hash(
+    *, prev_hash, user_id, username, at, action, record_kind, object_ids, record_count, path, ip_address
+) -> str:
     """SHA-256 (hex) of one row's content and the previous row's hash."""
     content = [
         prev_hash,
         user_id,
         username,
-        at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         action,
         record_kind,
         object_ids,
@@ -113,13 +123,20 @@ def chain_verify(rows: Iterable[dict], progress=None, every: int = 100_000) -> t
         count += 1
         if row["prev_hash"] != expected_prev:
             before = "the genesis value" if expected_prev == GENESIS else "the hash of the row before it"
-            return count, expected_prev, Break(
-                row["id"], f"its previous-row hash is not {before} (a row before it was removed, added or rewritten)"
+            return (
+                count,
+                expected_prev,
+                Break(
+                    row["id"],
+                    f"its previous-row hash is not {before} (a row before it was removed, added or rewritten)",
+                ),
             )
         actual = row_hash(**{name: row[name] for name in CHAINED_FIELDS})
         if actual != row["row_hash"]:
-            return count, expected_prev, Break(
-                row["id"], "its content does not match its stored hash (the row was edited)"
+            return (
+                count,
+                expected_prev,
+                Break(row["id"], "its content does not match its stored hash (the row was edited)"),
             )
         expected_prev = row["row_hash"]
         if progress is not None and count % every == 0:
@@ -129,9 +146,7 @@ def chain_verify(rows: Iterable[dict], progress=None, every: int = 100_000) -> t
 
 def log_rows(model, using: str = "default", chunk_size: int = 5000) -> Iterator[dict]:
     """The log's rows in chain order, streamed."""
-    return (
-        model.objects.using(using).order_by("pk").values("id", "row_hash", *CHAINED_FIELDS).iterator(chunk_size)
-    )
+    return model.objects.using(using).order_by("pk").values("id", "row_hash", *CHAINED_FIELDS).iterator(chunk_size)
 
 
 def log_empty_for_tests(using: str) -> None:

@@ -5,31 +5,46 @@ for every list page, change page, history page, delete-confirmation page,
 export and autocomplete answer they show, in the request's transaction
 (ATOMIC_REQUESTS is off, so each view wraps its own).
 """
+
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from personnel.admin_base import ReadOnlyAdmin, ScopedAdmin
-from personnel.importing.engine import self_naming_message
-from personnel.importing.admin import RecordImportMixin
-from personnel.models import Officer, Unit
-from personnel.roles import Role
-from personnel.scoping import granted_units, units_in_scope
+from core.admin_base import ReadOnlyAdmin, ScopedAdmin
+from core.importing.admin import RecordImportMixin
+from core.importing.engine import self_naming_message
+from org.models import Unit
+from org.roles import Role
+from org.scoping import granted_units, units_in_scope
+from personnel.models import Officer
 
 from .models import (
-    AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint,
+    AccessLog,
+    Case,
+    CaseOfficer,
+    Complaint,
+    EnforcementStat,
+    Inspection,
+    IntegrityAppraisal,
+    RiskAlert,
+    RiskPoint,
     Survey,
 )
 from .resources import (
-    AccessLoggedResource, CaseResource, ComplaintResource, EnforcementStatResource, InspectionResource, IntegrityAppraisalResource,
-    RiskPointResource, SurveyResource,
+    AccessLoggedResource,
+    CaseResource,
+    ComplaintResource,
+    EnforcementStatResource,
+    InspectionResource,
+    IntegrityAppraisalResource,
+    RiskPointResource,
+    SurveyResource,
 )
 from .services import access_log_record, is_access_logged
 
@@ -139,8 +154,9 @@ class AccessLoggedAutocompleteView(AutocompleteJsonView):
             response = super().get(request, *args, **kwargs)
             model = self.model_admin.model
             if is_access_logged(model) and self.shown:
-                access_log_record(user=request.user, action=AccessLog.Action.LIST, model=model,
-                                  object_ids=self.shown, request=request)
+                access_log_record(
+                    user=request.user, action=AccessLog.Action.LIST, model=model, object_ids=self.shown, request=request
+                )
             return response
 
 
@@ -235,10 +251,14 @@ class CaseAdmin(SupervisionAdmin):
         # Rule and number only: the officer is already on this page, and the
         # desk checks visibility again when the link is followed.
         alerts = obj.alerts.order_by("pk") if obj and obj.pk else RiskAlert.objects.none()
-        return format_html_join(
-            ", ", '<a href="{}">{} #{}</a>',
-            ((reverse("integrity:alert_detail", args=[a.pk]), a.get_rule_display(), a.pk) for a in alerts),
-        ) or "-"
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{} #{}</a>',
+                ((reverse("integrity:alert_detail", args=[a.pk]), a.get_rule_display(), a.pk) for a in alerts),
+            )
+            or "-"
+        )
 
 
 class OfficerRecordAdmin(SupervisionAdmin):
@@ -329,7 +349,11 @@ def reads_access_log(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return granted_units(user, Role.SUPERVISION).filter(pk__in=Unit.objects.filter(kind=Unit.Kind.HQ).values("pk")).exists()
+    return (
+        granted_units(user, Role.SUPERVISION)
+        .filter(pk__in=Unit.objects.filter(kind=Unit.Kind.HQ).values("pk"))
+        .exists()
+    )
 
 
 @admin.register(AccessLog)

@@ -21,6 +21,7 @@ Readings where the specification is silent:
   appraisals, which this app already reads (integrity → training →
   personnel); in personnel or training it would import upwards.
 """
+
 from __future__ import annotations
 
 import copy
@@ -49,8 +50,9 @@ from core.indicators import (
     year_start,
     yes_no,
 )
-from personnel.models import LeaderAppraisal, Officer, Unit
-from personnel.roles import ALL_ROLES, Role
+from org.models import Unit
+from org.roles import ALL_ROLES, Role
+from personnel.models import LeaderAppraisal, Officer
 from training.models import PoliticalWork, TrainingRecord
 
 from .models import (
@@ -105,15 +107,19 @@ class IntegrityAppraisalPassRate(Indicator):
 
     def counts(self, *, year, roots):
         rows = _by_root(
-            self._records(year), roots,
-            num=Count("pk", filter=Q(result=IntegrityAppraisal.Result.PASS)), den=Count("pk"),
+            self._records(year),
+            roots,
+            num=Count("pk", filter=Q(result=IntegrityAppraisal.Result.PASS)),
+            den=Count("pk"),
         )
         return {root: (row["num"], row["den"]) for root, row in rows.items()}
 
     def members(self, *, year, root):
         passed = Q(result=IntegrityAppraisal.Result.PASS)
         return (
-            self._records(year).in_unit_scope(root).select_related("unit", "officer")
+            self._records(year)
+            .in_unit_scope(root)
+            .select_related("unit", "officer")
             .annotate(figure=_flag(passed), meets=_as_bool(passed))
         )
 
@@ -121,9 +127,13 @@ class IntegrityAppraisalPassRate(Indicator):
         team_name = _("leadership team")
         return record_unit_columns() + [
             Column("officer__staff_no", _("staff number"), searchable=True),
-            Column("officer__name", _("appraised"), searchable=True,
-                   display=lambda v: team_name if v is None else v,
-                   export=lambda v: str(team_name) if v is None else v),
+            Column(
+                "officer__name",
+                _("appraised"),
+                searchable=True,
+                display=lambda v: team_name if v is None else v,
+                export=lambda v: str(team_name) if v is None else v,
+            ),
             Column("figure", _("result"), **_result(_("pass"), _("fail"))),
         ]
 
@@ -176,8 +186,12 @@ class CaseInvolvementRate(Indicator):
 
     def members(self, *, year, root):
         cases = (
-            self._links(year).filter(officer=OuterRef("pk"))
-            .order_by().values("officer").annotate(n=Count("case", distinct=True)).values("n")
+            self._links(year)
+            .filter(officer=OuterRef("pk"))
+            .order_by()
+            .values("officer")
+            .annotate(n=Count("case", distinct=True))
+            .values("n")
         )
         return (
             Officer.objects.filter(self._employed(year) | Q(pk__in=self._named(year)))
@@ -209,11 +223,15 @@ class SatisfactionRate(Indicator):
         # Compared in integers: satisfied / respondents >= p / q.
         target = Fraction(str(self.target))
         return (
-            Survey.objects.filter(year=year).in_unit_scope(root).select_related("unit")
-            .annotate(figure=ExpressionWrapper(
-                Cast("satisfied", models.FloatField()) / NullIf(Cast("respondents", models.FloatField()), 0.0),
-                output_field=models.FloatField(),
-            ))
+            Survey.objects.filter(year=year)
+            .in_unit_scope(root)
+            .select_related("unit")
+            .annotate(
+                figure=ExpressionWrapper(
+                    Cast("satisfied", models.FloatField()) / NullIf(Cast("respondents", models.FloatField()), 0.0),
+                    output_field=models.FloatField(),
+                )
+            )
             .annotate(
                 satisfied_scaled=F("satisfied") * target.denominator,
                 needed_scaled=F("respondents") * target.numerator,
@@ -242,14 +260,18 @@ class InspectionPassRate(Indicator):
 
     def counts(self, *, year, roots):
         rows = _by_root(
-            Inspection.objects.filter(date__range=_year(year)), roots,
-            num=Count("pk", filter=Q(passed=True)), den=Count("pk"),
+            Inspection.objects.filter(date__range=_year(year)),
+            roots,
+            num=Count("pk", filter=Q(passed=True)),
+            den=Count("pk"),
         )
         return {root: (row["num"], row["den"]) for root, row in rows.items()}
 
     def members(self, *, year, root):
         return (
-            Inspection.objects.filter(date__range=_year(year)).in_unit_scope(root).select_related("unit")
+            Inspection.objects.filter(date__range=_year(year))
+            .in_unit_scope(root)
+            .select_related("unit")
             .annotate(figure=_flag(Q(passed=True)), meets=F("passed"))
         )
 
@@ -322,15 +344,18 @@ class RiskPointReviewRate(Indicator):
 
     def counts(self, *, year, roots):
         rows = _by_root(
-            RiskPoint.objects.alias(reviewed=_as_bool(self._reviewed(year))), roots,
-            num=Count("pk", filter=Q(reviewed=True)), den=Count("pk"),
+            RiskPoint.objects.alias(reviewed=_as_bool(self._reviewed(year))),
+            roots,
+            num=Count("pk", filter=Q(reviewed=True)),
+            den=Count("pk"),
         )
         return {root: (row["num"], row["den"]) for root, row in rows.items()}
 
     def members(self, *, year, root):
         reviewed = self._reviewed(year)
         return (
-            RiskPoint.objects.in_unit_scope(root).select_related("unit")
+            RiskPoint.objects.in_unit_scope(root)
+            .select_related("unit")
             .annotate(figure=_flag(reviewed), meets=_as_bool(reviewed))
         )
 

@@ -8,6 +8,7 @@ querysets, which add the conflict-of-interest exclusion to the grant check.
 Integrity appraisals, inspections and surveys are ordinary scoped records
 that leadership may also read.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -21,9 +22,10 @@ from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile
 from org.access import RISK_REGISTER_ROLES
-from personnel.models import Officer, Posting, Unit
-from personnel.roles import Role
-from personnel.scoping import Scope, ScopedQuerySet
+from org.models import Unit
+from org.roles import Role
+from org.scoping import Scope, ScopedQuerySet
+from personnel.models import Officer, Posting
 
 from .scoping import AlertQuerySet, CaseEvidenceQuerySet, CaseOfficerQuerySet, CaseQuerySet, OfficerRecordQuerySet
 
@@ -97,9 +99,7 @@ class CaseOfficer(models.Model):
     """One officer named in a case (one row of the ``cases`` import file)."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="involved")
-    officer = models.ForeignKey(
-        Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="case_links"
-    )
+    officer = models.ForeignKey(Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="case_links")
     sanction = models.CharField(_("sanction"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -121,9 +121,7 @@ class CaseOfficer(models.Model):
 class Complaint(models.Model):
     """A complaint or report (信访举报) about an officer."""
 
-    officer = models.ForeignKey(
-        Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="complaints"
-    )
+    officer = models.ForeignKey(Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="complaints")
     received_date = models.DateField(_("received date"))
     # None: not yet known. Only an explicit False stops a complaint counting
     # towards the repeated-complaints rule.
@@ -155,15 +153,18 @@ class IntegrityAppraisal(models.Model):
         PASS = "pass", _("pass")
         FAIL = "fail", _("fail")
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="integrity_appraisals"
     )
     officer = models.ForeignKey(
-        Officer, verbose_name=_("officer"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="integrity_appraisals", help_text=_("Empty: the unit's leadership team as a whole."),
+        Officer,
+        verbose_name=_("officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_appraisals",
+        help_text=_("Empty: the unit's leadership team as a whole."),
     )
     result = models.CharField(_("result"), max_length=4, choices=Result.choices)
     history = HistoricalRecords()
@@ -182,10 +183,13 @@ class IntegrityAppraisal(models.Model):
                 fields=["year", "unit"], condition=Q(officer__isnull=True), name="integrity_appraisal_team_unique"
             ),
             models.UniqueConstraint(
-                fields=["year", "unit", "officer"], condition=Q(officer__isnull=False),
+                fields=["year", "unit", "officer"],
+                condition=Q(officer__isnull=False),
                 name="integrity_appraisal_member_unique",
             ),
-            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="integrity_appraisal_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1949) & Q(year__lte=2100), name="integrity_appraisal_year_range"
+            ),
         ]
         indexes = [models.Index(fields=["year", "unit"], name="integrity_appraisal_year_idx")]
 
@@ -220,9 +224,7 @@ class Survey(models.Model):
     """行政相对人满意度调查 of a unit for a year."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="surveys")
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
     respondents = models.PositiveIntegerField(_("respondents"))
     satisfied = models.PositiveIntegerField(_("satisfied"))
     history = HistoricalRecords()
@@ -236,7 +238,9 @@ class Survey(models.Model):
         ordering = ["-year", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="survey_unique"),
-            models.CheckConstraint(condition=Q(satisfied__lte=F("respondents")), name="survey_satisfied_le_respondents"),
+            models.CheckConstraint(
+                condition=Q(satisfied__lte=F("respondents")), name="survey_satisfied_le_respondents"
+            ),
         ]
 
     def __str__(self):
@@ -271,7 +275,9 @@ class EnforcementStat(models.Model):
         ordering = ["-month", "officer_id"]
         constraints = [
             models.UniqueConstraint(fields=["officer", "month"], name="enforcement_stat_unique"),
-            models.CheckConstraint(condition=Q(overrides__lte=F("declarations")), name="enforcement_overrides_le_declarations"),
+            models.CheckConstraint(
+                condition=Q(overrides__lte=F("declarations")), name="enforcement_overrides_le_declarations"
+            ),
         ]
         indexes = [models.Index(fields=["month", "officer"], name="enforcement_month_idx")]
 
@@ -307,7 +313,11 @@ class RiskPoint(models.Model):
     level = models.CharField(_("risk level"), max_length=10, choices=Posting.PostRisk.choices)
     measures = models.TextField(_("prevention measures"), blank=True)
     responsible_leader = models.ForeignKey(
-        Officer, verbose_name=_("responsible leader"), null=True, blank=True, on_delete=models.PROTECT,
+        Officer,
+        verbose_name=_("responsible leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="risk_points_led",
     )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
@@ -370,8 +380,12 @@ class RiskAlert(models.Model):
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     case = models.ForeignKey(
@@ -396,11 +410,13 @@ class RiskAlert(models.Model):
             ),
             # A rescan updates the open alert; the database refuses a twin.
             models.UniqueConstraint(
-                fields=["rule", "officer"], condition=Q(status__in=["open", "in_review"], officer__isnull=False),
+                fields=["rule", "officer"],
+                condition=Q(status__in=["open", "in_review"], officer__isnull=False),
                 name="risk_alert_one_active_per_officer",
             ),
             models.UniqueConstraint(
-                fields=["rule", "unit"], condition=Q(status__in=["open", "in_review"], unit__isnull=False),
+                fields=["rule", "unit"],
+                condition=Q(status__in=["open", "in_review"], unit__isnull=False),
                 name="risk_alert_one_active_per_unit",
             ),
             models.CheckConstraint(
@@ -446,8 +462,12 @@ class AccessLog(models.Model):
         REPORT = "report", _("report")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     username = models.CharField(_("user name"), max_length=150, blank=True)
     # Set by the writer before the row's hash is computed (not auto_now_add,

@@ -5,6 +5,7 @@ written to the access log by the resource itself, so every export path
 (admin, ``export_records``, ``records_export``) is logged: the admin passes
 its user and request; a caller that passes none is logged without a user.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from personnel.importing import Column, RecordResource, register
-from personnel.importing.widgets import Boolean, Choice, Count, Date, Reference, Text, is_empty
-from personnel.models import Officer, Unit
+from core.importing import Column, RecordResource, register
+from core.importing.widgets import Boolean, Choice, Count, Date, Reference, Text, is_empty
+from org.models import Unit
+from personnel.models import Officer
 
 from .models import (
     AccessLog,
@@ -78,8 +80,12 @@ class AccessLoggedResource(RecordResource):
         data = super().export(queryset=queryset, **kwargs)
         model, ids = self.logged(queryset)
         access_log_record(
-            user=self.acting_user, action=AccessLog.Action.EXPORT, model=model,
-            object_ids=ids, request=self.request, path="export_records",
+            user=self.acting_user,
+            action=AccessLog.Action.EXPORT,
+            model=model,
+            object_ids=ids,
+            request=self.request,
+            path="export_records",
         )
         return data
 
@@ -191,11 +197,19 @@ class CaseResource(AccessLoggedResource):
     opened_date = Column(Date(), "立案日期", attribute="case__opened_date", parent=True, required=True)
     category = Column(
         Choice(Case.Category, aliases={"违纪": "discipline", "违法": "violation", "犯罪": "crime"}),
-        "案件类别", "类别", attribute="case__category", parent=True, required=True,
+        "案件类别",
+        "类别",
+        attribute="case__category",
+        parent=True,
+        required=True,
     )
     status = Column(
         Choice(Case.Status, aliases={"立案": "open", "调查中": "investigating", "审结": "concluded", "结案": "closed"}),
-        "案件状态", "状态", attribute="case__status", parent=True, required=True,
+        "案件状态",
+        "状态",
+        attribute="case__status",
+        parent=True,
+        required=True,
     )
     sanction = Column(Text(), "处分", required=False)
 
@@ -233,8 +247,9 @@ class CaseResource(AccessLoggedResource):
             if case is not None and case.pk not in editable:
                 # Visible (shared with the user), so saying so discloses nothing.
                 for row, _values in rows:
-                    context.problem(row, context.label("case_no"),
-                                    _("This case is outside your grants; it cannot be changed here."))
+                    context.problem(
+                        row, context.label("case_no"), _("This case is outside your grants; it cannot be changed here.")
+                    )
                 context.reported.add(("case_no", case_no))
                 continue
             values = rows[0][1]
@@ -260,8 +275,7 @@ class CaseResource(AccessLoggedResource):
         if to_create:
             bulk_create_with_history(to_create, Case, batch_size=2000, default_user=context.user)
         if to_update:
-            bulk_update_with_history(to_update, Case, list(CASE_COLUMNS), batch_size=2000,
-                                     default_user=context.user)
+            bulk_update_with_history(to_update, Case, list(CASE_COLUMNS), batch_size=2000, default_user=context.user)
         context.parents_created += len(to_create)
         context.parents_updated += len(to_update)
         context.use_references(Case, "case_no", {no: case.pk for no, case in resolved.items()})
@@ -297,10 +311,15 @@ class CaseResource(AccessLoggedResource):
             return True
         dates = ", ".join(f"{case.opened_date:%Y-%m-%d}" for case in cases)
         for row, _values in rows:
-            context.problem(row, context.label("case_no"), _(
-                "Case number “%(case)s” is used by %(count)s cases you can see (opened %(dates)s); "
-                "give one of them another number before importing rows for it."
-            ) % {"case": case_no, "count": len(cases), "dates": dates})
+            context.problem(
+                row,
+                context.label("case_no"),
+                _(
+                    "Case number “%(case)s” is used by %(count)s cases you can see (opened %(dates)s); "
+                    "give one of them another number before importing rows for it."
+                )
+                % {"case": case_no, "count": len(cases), "dates": dates},
+            )
         return False
 
     def _read_cases(self, context, table):
@@ -360,8 +379,10 @@ class CaseResource(AccessLoggedResource):
                 numbers = ", ".join(str(row) for row, values in rows if name in values)
                 for row, values in rows:
                     if name in values:
-                        context.problem(row, context.label(name), _(
-                            "Rows %(rows)s of case “%(case)s” give it different values here; "
-                            "a case has one."
-                        ) % {"rows": numbers, "case": case_no})
+                        context.problem(
+                            row,
+                            context.label(name),
+                            _("Rows %(rows)s of case “%(case)s” give it different values here; a case has one.")
+                            % {"rows": numbers, "case": case_no},
+                        )
         return agree

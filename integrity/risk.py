@@ -25,6 +25,7 @@ Readings where the specification is silent:
 - An officer's score is the sum of the weights of the officer rules that
   fired for them in this scan; every one of their alerts carries it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from personnel.models import Officer, Posting, Unit, UnitScope
+from org.models import Unit, UnitScope
+from personnel.models import Officer, Posting
 
 from .models import CaseOfficer, Complaint, EnforcementStat, RiskAlert
 
@@ -131,8 +133,13 @@ def rotation_overdue(as_of: dt.date) -> dict[int, list[str]]:
         }
         if posting.risk_point_id:
             values["point"] = posting.risk_point.name
-            line = _("posting at %(unit)s (%(position)s), %(level)s, risk point %(point)s, since %(start)s: "
-                     "%(years)s years") % values
+            line = (
+                _(
+                    "posting at %(unit)s (%(position)s), %(level)s, risk point %(point)s, since %(start)s: "
+                    "%(years)s years"
+                )
+                % values
+            )
         else:
             line = _("posting at %(unit)s (%(position)s), %(level)s, since %(start)s: %(years)s years") % values
         facts[posting.officer_id].append(line)
@@ -148,7 +155,10 @@ def repeated_complaints(as_of: dt.date) -> dict[int, list[str]]:
         officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
     ).exclude(substantiated=False)
     repeated = (
-        counted.order_by().values("officer").annotate(n=Count("pk")).filter(n__gte=config("complaints_min"))
+        counted.order_by()
+        .values("officer")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=config("complaints_min"))
         .values("officer")
     )
     facts: dict[int, list[str]] = defaultdict(list)
@@ -227,16 +237,22 @@ def enforcement_outlier(as_of: dt.date) -> dict[int, list[str]]:
                     "%(first)s to %(last)s)"
                 )
                 % {
-                    "ratio": _percent(ratio), "overrides": overrides, "declarations": declarations,
-                    "first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}",
+                    "ratio": _percent(ratio),
+                    "overrides": overrides,
+                    "declarations": declarations,
+                    "first": f"{first:%Y-%m}",
+                    "last": f"{last:%Y-%m}",
                 },
                 _(
                     "median ratio of the %(n)s officers of %(customs)s with at least %(min)s declarations: "
                     "%(median)s, MAD %(mad)s"
                 )
                 % {
-                    "n": len(members), "customs": names[customs], "min": config("enforcement_min_declarations"),
-                    "median": _percent(median), "mad": _percent(mad),
+                    "n": len(members),
+                    "customs": names[customs],
+                    "min": config("enforcement_min_declarations"),
+                    "median": _percent(median),
+                    "mad": _percent(mad),
                 },
                 _("robust z-score %(z)s, above %(max)s") % {"z": f"{float(z):.1f}", "max": config("enforcement_z_max")},
             ]
@@ -272,7 +288,9 @@ def unit_case_rate(as_of: dt.date) -> dict[int, list[str]]:
             _("%(d)s officers on the roll on %(end)s") % {"d": denominator, "end": as_of.isoformat()},
             _("case rate %(rate)s (%(n)s / %(d)s), above %(max)s")
             % {
-                "rate": f"{numerator / denominator * 100:.2f}%", "n": numerator, "d": denominator,
+                "rate": f"{numerator / denominator * 100:.2f}%",
+                "n": numerator,
+                "d": denominator,
                 "max": f"{float(limit) * 100:.2f}%",
             },
         ]
@@ -349,8 +367,13 @@ def scan(*, as_of: dt.date) -> ScanResult:
                     result.suppressed += 1
                     continue
                 RiskAlert.objects.create(
-                    rule=rule, **{f"{subject}_id": subject_id}, score=score, score_arithmetic=arithmetic,
-                    facts=facts, raised_on=as_of, as_of=as_of,
+                    rule=rule,
+                    **{f"{subject}_id": subject_id},
+                    score=score,
+                    score_arithmetic=arithmetic,
+                    facts=facts,
+                    raised_on=as_of,
+                    as_of=as_of,
                 )
                 result.created += 1
             elif (alert.facts, alert.score, alert.score_arithmetic) != (facts, score, arithmetic):

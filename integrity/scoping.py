@@ -1,6 +1,6 @@
 """Need-to-know scoping of cases, complaints, enforcement statistics and alerts.
 
-On top of the grant check of ``personnel.scoping`` these records apply the
+On top of the grant check of ``org.scoping`` these records apply the
 conflict-of-interest rule (回避, shared/spec/access.md): a record naming the
 user's own officer is never visible nor editable to that user, whatever
 their grants, per-record shares or superuser flag -- a supervisor under
@@ -11,12 +11,13 @@ Everything stays a subquery: "records naming me" is
 ``officer IN (SELECT id FROM officer WHERE user_id = me)``, so the rule costs
 one anti-join, not a list of ids.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
 from django.db.models import Q
 
-from personnel.scoping import ScopedQuerySet, _is_everything, _shared_with, units_in_scope
+from org.scoping import ScopedQuerySet, _is_everything, _shared_with, units_in_scope
 
 
 def own_officer(user):
@@ -62,7 +63,7 @@ class NeedToKnowQuerySet(ScopedQuerySet):
         return qs.exclude(self._naming(user))
 
     def in_unit_scope(self, unit):
-        UnitScope = apps.get_model("personnel", "UnitScope")
+        UnitScope = apps.get_model("org", "UnitScope")
         return self.filter(self._in_units(UnitScope.objects.filter(root=unit).values("unit_id")))
 
 
@@ -108,7 +109,7 @@ class AlertQuerySet(NeedToKnowQuerySet):
         # in cases: one may fire only because of the reader's own case, and
         # its facts count them. A reader named in any case who works in that
         # subtree does not see it (回避), so it tells them nothing.
-        UnitScope = apps.get_model("personnel", "UnitScope")
+        UnitScope = apps.get_model("org", "UnitScope")
         CaseOfficer = apps.get_model("integrity", "CaseOfficer")
         named = CaseOfficer.objects.filter(officer__in=own_officer(user)).values("officer")
         covering_named = UnitScope.objects.filter(unit__officers__in=named).values("root")

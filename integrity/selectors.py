@@ -1,5 +1,6 @@
 """Reads for the alert desk and the risk-point register: every queryset
 through ``visible_to``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,10 @@ def officer_context(officer, user) -> dict[str, QuerySet]:
     ``user`` may see each (a supervision reviewer without an HR grant sees
     no postings or training: access.md gives supervision profiles only)."""
     return {
-        "postings": Posting.objects.visible_to(user).filter(officer=officer).select_related("unit").order_by("-start_date"),
+        "postings": Posting.objects.visible_to(user)
+        .filter(officer=officer)
+        .select_related("unit")
+        .order_by("-start_date"),
         "training": TrainingRecord.objects.visible_to(user).filter(officer=officer).order_by("-start_date"),
         "complaints": Complaint.objects.visible_to(user).filter(officer=officer).order_by("-received_date"),
         "cases": Case.objects.visible_to(user).filter(involved__officer=officer).distinct().order_by("-opened_date"),
@@ -65,8 +69,10 @@ def risk_point_register(user, unit, *, as_of: dt.date) -> dict:
     reader may see (docs/integrity.md); the years are counted to ``as_of``.
     """
     points = list(
-        RiskPoint.objects.visible_to(user).filter(unit=unit)
-        .select_related("responsible_leader").order_by("post", "name")
+        RiskPoint.objects.visible_to(user)
+        .filter(unit=unit)
+        .select_related("responsible_leader")
+        .order_by("post", "name")
     )
     start, _end = review_window(as_of)
     levels = [
@@ -77,18 +83,22 @@ def risk_point_register(user, unit, *, as_of: dt.date) -> dict:
     occupants = (
         Posting.objects.filter(
             risk_point__in=[p.pk for p in points if p.level == RiskPoint.Level.HIGH],
-            end_date__isnull=True, start_date__lte=as_of,
+            end_date__isnull=True,
+            start_date__lte=as_of,
             officer__in=Officer.objects.visible_to(user).values("pk"),
         )
-        .select_related("officer").order_by("start_date", "officer__staff_no")
+        .select_related("officer")
+        .order_by("start_date", "officer__staff_no")
     )
     by_point: dict[int, list[dict]] = {}
     for posting in occupants:
-        by_point.setdefault(posting.risk_point_id, []).append({
-            "officer": posting.officer,
-            "since": posting.start_date,
-            "years": f"{(as_of - posting.start_date).days / 365.25:.1f}",
-        })
+        by_point.setdefault(posting.risk_point_id, []).append(
+            {
+                "officer": posting.officer,
+                "since": posting.start_date,
+                "years": f"{(as_of - posting.start_date).days / 365.25:.1f}",
+            }
+        )
     for point in points:
         point.occupants = by_point.get(point.pk, [])
         point.overdue = point in overdue

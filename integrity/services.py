@@ -1,8 +1,9 @@
 """Writes: the access log, the alert lifecycle, cases opened from alerts and case evidence."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,6 @@ from core.evidence import evidence_fill
 from .access_chain import chain_append
 from .models import AccessLog, Case, CaseEvidence, CaseOfficer, RiskAlert
 
-
 # --- Access log --------------------------------------------------------------
 
 
@@ -27,9 +27,7 @@ def _client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def access_log_record(
-    *, user, action: str, model, object_ids: Iterable, request=None, path: str = ""
-) -> AccessLog:
+def access_log_record(*, user, action: str, model, object_ids: Iterable, request=None, path: str = "") -> AccessLog:
     """Append one row: ``user`` was shown these records of ``model``.
 
     Called inside the request's transaction where there is one, so a read
@@ -39,16 +37,18 @@ def access_log_record(
     the transaction commits.
     """
     ids = [str(pk) for pk in object_ids]
-    return chain_append(AccessLog(
-        user=user if (user is not None and user.is_authenticated) else None,
-        username=getattr(user, "username", "") or "",
-        action=action,
-        record_kind=model._meta.label_lower,
-        object_ids=",".join(ids),
-        record_count=len(ids),
-        path=(request.get_full_path() if request is not None else path)[:500],
-        ip_address=_client_address(request),
-    ))
+    return chain_append(
+        AccessLog(
+            user=user if (user is not None and user.is_authenticated) else None,
+            username=getattr(user, "username", "") or "",
+            action=action,
+            record_kind=model._meta.label_lower,
+            object_ids=",".join(ids),
+            record_count=len(ids),
+            path=(request.get_full_path() if request is not None else path)[:500],
+            ip_address=_client_address(request),
+        )
+    )
 
 
 def is_access_logged(model) -> bool:

@@ -6,8 +6,8 @@ outside the user's scope (or about the user) answers 404 too. Every page
 that shows alerts, complaints or cases writes the access log in the same
 transaction as the read.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.evidence import evidence_response
-from personnel.models import Unit
-from personnel.roles import Role
-from personnel.scoping import has_grant, units_in_scope
+from org.models import Unit
+from org.roles import Role
+from org.scoping import has_grant, units_in_scope
 
 from .models import AccessLog, Case, CaseEvidence, Complaint, RiskAlert
 from .selectors import alert_queue, officer_context, risk_point_register
@@ -45,10 +45,14 @@ def _require_desk(user):
 
 
 class QueueFilter(forms.Form):
-    rule = forms.ChoiceField(label=gettext_lazy("rule"), required=False,
-                             choices=[("", gettext_lazy("all"))] + RiskAlert.Rule.choices)
-    status = forms.ChoiceField(label=gettext_lazy("status"), required=False,
-                               choices=[("", gettext_lazy("open and in review"))] + RiskAlert.Status.choices)
+    rule = forms.ChoiceField(
+        label=gettext_lazy("rule"), required=False, choices=[("", gettext_lazy("all"))] + RiskAlert.Rule.choices
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("status"),
+        required=False,
+        choices=[("", gettext_lazy("open and in review"))] + RiskAlert.Status.choices,
+    )
     unit = forms.CharField(label=gettext_lazy("unit code"), required=False, max_length=20)
     min_score = forms.IntegerField(label=gettext_lazy("minimum score"), required=False, min_value=0)
 
@@ -57,8 +61,10 @@ class CloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     disposition = forms.ChoiceField(
         label=gettext_lazy("disposition"),
-        choices=[(RiskAlert.Disposition.NO_ISSUE, RiskAlert.Disposition.NO_ISSUE.label),
-                 (RiskAlert.Disposition.ACTION_TAKEN, RiskAlert.Disposition.ACTION_TAKEN.label)],
+        choices=[
+            (RiskAlert.Disposition.NO_ISSUE, RiskAlert.Disposition.NO_ISSUE.label),
+            (RiskAlert.Disposition.ACTION_TAKEN, RiskAlert.Disposition.ACTION_TAKEN.label),
+        ],
     )
     note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -86,9 +92,7 @@ def alert_list(request):
         if data["unit"]:
             # Only units the user covers: an unknown or foreign code lists
             # nothing rather than saying whether the unit exists.
-            unit = Unit.objects.filter(
-                code=data["unit"], pk__in=units_in_scope(request.user, Role.SUPERVISION)
-            ).first()
+            unit = Unit.objects.filter(code=data["unit"], pk__in=units_in_scope(request.user, Role.SUPERVISION)).first()
             if unit is None:
                 messages.warning(request, _("No unit with code %(code)s in your scope.") % {"code": data["unit"]})
         filters = {"rule": data["rule"], "status": data["status"], "min_score": data["min_score"]}
@@ -97,13 +101,25 @@ def alert_list(request):
         alerts = alerts.none()
     with transaction.atomic():
         page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-        access_log_record(user=request.user, action=AccessLog.Action.LIST, model=RiskAlert,
-                          object_ids=[a.pk for a in page.object_list], request=request)
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.LIST,
+            model=RiskAlert,
+            object_ids=[a.pk for a in page.object_list],
+            request=request,
+        )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "integrity/alert_list.html", {
-        "title": _("Integrity-risk alerts"), "form": form, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "integrity/alert_list.html",
+        {
+            "title": _("Integrity-risk alerts"),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -111,26 +127,41 @@ def alert_detail(request, pk):
     _require_desk(request.user)
     with transaction.atomic():
         alert = get_object_or_404(
-            RiskAlert.objects.visible_to(request.user).select_related("officer", "officer__unit", "unit", "case", "reviewer"),
+            RiskAlert.objects.visible_to(request.user).select_related(
+                "officer", "officer__unit", "unit", "case", "reviewer"
+            ),
             pk=pk,
         )
-        context = {"title": str(alert), "alert": alert, "editable": RiskAlert.objects.editable_by(request.user).filter(pk=pk).exists()}
-        access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=RiskAlert, object_ids=[alert.pk], request=request)
+        context = {
+            "title": str(alert),
+            "alert": alert,
+            "editable": RiskAlert.objects.editable_by(request.user).filter(pk=pk).exists(),
+        }
+        access_log_record(
+            user=request.user, action=AccessLog.Action.VIEW, model=RiskAlert, object_ids=[alert.pk], request=request
+        )
         if alert.officer_id:
             records = officer_context(alert.officer, request.user)
             records = {name: list(qs) for name, qs in records.items()}
             for name, model in (("complaints", Complaint), ("cases", Case)):
                 if records[name]:
-                    access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=model,
-                                      object_ids=[r.pk for r in records[name]], request=request)
+                    access_log_record(
+                        user=request.user,
+                        action=AccessLog.Action.VIEW,
+                        model=model,
+                        object_ids=[r.pk for r in records[name]],
+                        request=request,
+                    )
             context.update(records)
     version = {"version": alert.version}
-    context.update({
-        "history": alert.history.select_related("history_user").order_by("-history_date")[:20],
-        "review_form": VersionForm(initial=version),
-        "close_form": CloseForm(initial=version),
-        "refer_form": ReferForm(initial={**version, "opened_date": timezone.localdate()}),
-    })
+    context.update(
+        {
+            "history": alert.history.select_related("history_user").order_by("-history_date")[:20],
+            "review_form": VersionForm(initial=version),
+            "close_form": CloseForm(initial=version),
+            "refer_form": ReferForm(initial={**version, "opened_date": timezone.localdate()}),
+        }
+    )
     return render(request, "integrity/alert_detail.html", context)
 
 
@@ -156,13 +187,24 @@ def alert_action(request, pk, action):
             alert_start_review(alert=alert, version=data["version"], acting_user=request.user)
             messages.success(request, _("Review started."))
         elif action == "close":
-            alert_close(alert=alert, version=data["version"], disposition=data["disposition"],
-                        note=data["note"], acting_user=request.user)
+            alert_close(
+                alert=alert,
+                version=data["version"],
+                disposition=data["disposition"],
+                note=data["note"],
+                acting_user=request.user,
+            )
             messages.success(request, _("Alert closed."))
         else:
-            case = alert_refer_to_case(alert=alert, version=data["version"], case_no=data["case_no"],
-                                       category=data["category"], opened_date=data["opened_date"],
-                                       note=data["note"], acting_user=request.user)
+            case = alert_refer_to_case(
+                alert=alert,
+                version=data["version"],
+                case_no=data["case_no"],
+                category=data["category"],
+                opened_date=data["opened_date"],
+                note=data["note"],
+                acting_user=request.user,
+            )
             messages.success(request, _("Case %(no)s opened from this alert.") % {"no": case.case_no})
     except AlertChanged as changed:
         messages.error(request, str(changed))
@@ -183,10 +225,16 @@ def risk_register(request, code):
         raise Http404
     today = timezone.localdate()
     register = risk_point_register(request.user, unit, as_of=today)
-    return render(request, "integrity/risk_register.html", {
-        "title": _("Risk-point register: %(unit)s") % {"unit": unit.name},
-        "unit": unit, "as_of": today, **register,
-    })
+    return render(
+        request,
+        "integrity/risk_register.html",
+        {
+            "title": _("Risk-point register: %(unit)s") % {"unit": unit.name},
+            "unit": unit,
+            "as_of": today,
+            **register,
+        },
+    )
 
 
 # --- Case evidence (佐证材料) -------------------------------------------------------
@@ -210,26 +258,44 @@ def case_evidence(request, case_id):
         form = EvidenceForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                evidence = case_evidence_attach(case=case, upload=form.cleaned_data["file"],
-                                                description=form.cleaned_data["description"],
-                                                acting_user=request.user)
+                evidence = case_evidence_attach(
+                    case=case,
+                    upload=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                    acting_user=request.user,
+                )
             except ValidationError as invalid:
                 for error in invalid.messages:
                     messages.error(request, error)
             else:
-                messages.success(request, _("%(name)s stored; SHA-256 %(hash)s.") % {
-                    "name": evidence.original_name, "hash": evidence.sha256})
+                messages.success(
+                    request,
+                    _("%(name)s stored; SHA-256 %(hash)s.") % {"name": evidence.original_name, "hash": evidence.sha256},
+                )
                 return redirect("integrity:case_evidence", case_id=case.pk)
     with transaction.atomic():
         files = list(case.evidence.select_related("uploaded_by"))
-        access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=Case, object_ids=[case.pk],
-                          request=request)
+        access_log_record(
+            user=request.user, action=AccessLog.Action.VIEW, model=Case, object_ids=[case.pk], request=request
+        )
         if files:
-            access_log_record(user=request.user, action=AccessLog.Action.LIST, model=CaseEvidence,
-                              object_ids=[f.pk for f in files], request=request)
-    return render(request, "integrity/case_evidence.html", {
-        "case": case, "files": files, "form": form, "editable": editable,
-    })
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.LIST,
+                model=CaseEvidence,
+                object_ids=[f.pk for f in files],
+                request=request,
+            )
+    return render(
+        request,
+        "integrity/case_evidence.html",
+        {
+            "case": case,
+            "files": files,
+            "form": form,
+            "editable": editable,
+        },
+    )
 
 
 @login_required
@@ -239,6 +305,11 @@ def case_evidence_download(request, evidence_id):
     access log in the same transaction as the read."""
     with transaction.atomic():
         evidence = get_object_or_404(CaseEvidence.objects.visible_to(request.user), pk=evidence_id)
-        access_log_record(user=request.user, action=AccessLog.Action.VIEW, model=CaseEvidence,
-                          object_ids=[evidence.pk], request=request)
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            model=CaseEvidence,
+            object_ids=[evidence.pk],
+            request=request,
+        )
         return evidence_response(evidence)

@@ -12,6 +12,7 @@ unit report and the composite table ask it the same question before they
 open; tests/org/test_access.py checks for every link that it is shown
 exactly when its page opens.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -21,9 +22,9 @@ from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from personnel.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
-from personnel.roles import ALL_ROLES, Role
-from personnel.scoping import _is_everything, granted_units, units_in_scope
+from org.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
+from org.roles import ALL_ROLES, Role
+from org.scoping import _is_everything, granted_units, units_in_scope
 
 # Every role sees the dashboard and the unit report of a unit it covers
 # (shared/spec/access.md); so do the leader dossiers (officer profiles).

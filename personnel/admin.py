@@ -1,30 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import ReadOnlyAdmin, ScopedAdmin
-from .importing.admin import RecordImportMixin
-from .models import ImportLog, LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
-from .resources import (
-    LeaderAppraisalResource, OfficerResource, PostingResource, ReserveCadreResource, UnitResource,
-)
-from .services import unit_save
+from core.admin_base import ScopedAdmin
+from core.importing.admin import RecordImportMixin
+
+from .models import LeaderAppraisal, Officer, Posting, ReserveCadre
+from .resources import LeaderAppraisalResource, OfficerResource, PostingResource, ReserveCadreResource
 
 admin.site.site_header = _("Customs workforce and integrity-risk information system")
 admin.site.site_title = _("Workforce information system")
 admin.site.index_title = _("Records")
-
-@admin.register(Unit)
-class UnitAdmin(RecordImportMixin, ScopedAdmin):
-    resource_classes = [UnitResource]
-    list_display = ("code", "name", "kind", "parent", "supervisory_office")
-    list_filter = ("kind",)
-    search_fields = ("code", "name")
-    autocomplete_fields = ("parent", "supervisory_office")
-    list_select_related = ("parent", "supervisory_office")
-
-    def save_model(self, request, obj, form, change):
-        # The scope table must follow the tree in the same transaction.
-        unit_save(unit=obj, acting_user=request.user)
 
 
 @admin.register(Officer)
@@ -44,6 +29,7 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
         if not request.user.is_superuser:
             fields = (*fields, "user")
         return fields
+
     date_hierarchy = "hire_date"
 
 
@@ -74,16 +60,3 @@ class LeaderAppraisalAdmin(OfficerRecordAdmin):
     resource_classes = [LeaderAppraisalResource]
     list_display = ("year", "officer", "grade", "score")
     list_filter = ("year", "grade")
-
-
-@admin.register(ImportLog)
-class ImportLogAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "user", "kind", "file_name", "dry_run", "succeeded", "created", "updated", "unchanged", "error_count")
-    list_filter = ("kind", "succeeded", "dry_run")
-    search_fields = ("file_name", "user__username")
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser

@@ -2,6 +2,7 @@
 counted from officers, postings and reserve-pool entries. Readings where the
 specification is silent are in docs/indicators.md.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -28,9 +29,10 @@ from core.indicators import (
     unit_columns,
     year_end,
 )
+from org.models import Unit, UnitScope
+from org.roles import ALL_ROLES, Role
 
-from .models import Officer, Posting, ReserveCadre, Unit, UnitScope
-from .roles import ALL_ROLES, Role
+from .models import Officer, Posting, ReserveCadre
 
 # Postings and the reserve pool are HR data; leadership has every drill-down
 # (shared/spec/access.md).

@@ -1,4 +1,5 @@
-"""Units, officers and their careers: the records every other part builds on."""
+"""Officers and their careers: the records the other domain apps build on."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -6,130 +7,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from .roles import Role
-from .scoping import Scope, ScopedQuerySet
+from org.models import READ_PEOPLE, WRITE_HR, Unit
+from org.roles import Role
+from org.scoping import Scope, ScopedQuerySet
 
-READ_PEOPLE = frozenset({Role.HR, Role.SUPERVISION, Role.AUDIT, Role.LEADERSHIP})
 READ_CAREER = frozenset({Role.HR, Role.LEADERSHIP})
-WRITE_HR = frozenset({Role.HR})
-
-
-class Unit(models.Model):
-    class Kind(models.TextChoices):
-        HQ = "hq", _("General Administration (HQ)")
-        SUPERVISORY_OFFICE = "supervisory_office", _("supervisory office")
-        DIRECT = "direct", _("directly-affiliated customs")
-        SUBORDINATE = "subordinate", _("subordinate customs (office)")
-        DEPARTMENT = "department", _("department")
-        COLLEGE = "college", _("college")
-
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
-    )
-    supervisory_office = models.ForeignKey(
-        "self", verbose_name=_("supervisory office"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="supervised",
-        limit_choices_to={"kind": Kind.SUPERVISORY_OFFICE},
-    )
-    history = HistoricalRecords()
-
-    # A unit is visible where any grant covers it; units are changed by
-    # superusers and HR of a covering unit.
-    scope = Scope(unit="pk", read=READ_PEOPLE, write=WRITE_HR)
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
-        ordering = ["code"]
-        # Lazy: "%" would translate at import time, into whichever language
-        # happened to be active, and the migration state would follow it.
-        permissions = [(role.codename, format_lazy(_("{role} grant"), role=role.label)) for role in Role]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind"], condition=Q(kind="hq"), name="unit_single_hq"
-            ),
-            models.CheckConstraint(
-                condition=(Q(kind="hq") & Q(parent__isnull=True))
-                | (~Q(kind="hq") & Q(parent__isnull=False)),
-                name="unit_parent_iff_not_hq",
-            ),
-            models.CheckConstraint(
-                condition=Q(supervisory_office__isnull=True) | Q(kind="direct"),
-                name="unit_supervised_only_direct",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.code})"
-
-    def clean(self):
-        errors = {}
-        if self.kind == self.Kind.HQ and self.parent_id:
-            errors["parent"] = _("The General Administration has no parent unit.")
-        if self.kind != self.Kind.HQ and not self.parent_id:
-            errors["parent"] = _("Every unit except the General Administration needs a parent unit.")
-        if self.supervisory_office_id:
-            if self.kind != self.Kind.DIRECT:
-                errors["supervisory_office"] = _(
-                    "Only a directly-affiliated customs is overseen by a supervisory office."
-                )
-            elif self.supervisory_office.kind != self.Kind.SUPERVISORY_OFFICE:
-                errors["supervisory_office"] = _("%(unit)s is not a supervisory office.") % {
-                    "unit": self.supervisory_office
-                }
-        if self.pk and self.parent_id:
-            ancestor, seen = self.parent, set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == self.pk:
-                    errors["parent"] = _("A unit cannot be placed below itself.")
-                    break
-                seen.add(ancestor.pk)
-                ancestor = ancestor.parent
-        if errors:
-            raise ValidationError(errors)
-
-
-class UnitScope(models.Model):
-    """Closure table: ``unit`` lies within the scope of ``root``.
-
-    Derived from the tree and the supervision links by
-    ``personnel.services.unit_scope_rebuild``; never edited by hand.
-    """
-
-    root = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="scope_roots")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["root", "unit"], name="unitscope_unique")]
-        indexes = [models.Index(fields=["unit", "root"])]
-
-    def __str__(self):
-        # Ids, not names: a row of the closure table is read by the engineer
-        # who debugs it, and the ids cost no extra query.
-        return f"unit {self.unit_id} within {self.root_id}"
-
-
-class UnitUserObjectPermission(UserObjectPermissionBase):
-    """A grant held by a user: a role on a unit (direct foreign key for speed)."""
-
-    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
-
-
-class UnitGroupObjectPermission(GroupObjectPermissionBase):
-    """A grant held by a group."""
-
-    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
 
 
 class Officer(models.Model):
@@ -155,8 +41,12 @@ class Officer(models.Model):
     hire_date = models.DateField(_("hire date"))
     leave_date = models.DateField(_("leave date"), null=True, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="officer",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officer",
     )
     history = HistoricalRecords(excluded_fields=["user"])
 
@@ -210,13 +100,20 @@ class Posting(CareerScope, models.Model):
     leadership = models.BooleanField(_("leadership post"), default=False)
     grassroots = models.BooleanField(_("grassroots"), default=False)
     post_risk = models.CharField(
-        _("post integrity-risk level"), max_length=10, choices=PostRisk.choices, default=PostRisk.LOW,
+        _("post integrity-risk level"),
+        max_length=10,
+        choices=PostRisk.choices,
+        default=PostRisk.LOW,
         help_text=_("Used where the posting names no risk point; a named risk point's level wins."),
     )
     # By name, not by import: integrity sits above personnel and keeps the
     # register; personnel only holds the reference (docs/integrity.md).
     risk_point = models.ForeignKey(
-        "integrity.RiskPoint", verbose_name=_("risk point"), null=True, blank=True, on_delete=models.PROTECT,
+        "integrity.RiskPoint",
+        verbose_name=_("risk point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="postings",
     )
     history = HistoricalRecords()
@@ -227,9 +124,7 @@ class Posting(CareerScope, models.Model):
         verbose_name_plural = _("postings")
         ordering = ["officer_id", "start_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["officer", "unit", "position", "start_date"], name="posting_unique"
-            ),
+            models.UniqueConstraint(fields=["officer", "unit", "position", "start_date"], name="posting_unique"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="posting_end_after_start",
@@ -295,16 +190,18 @@ class LeaderAppraisal(CareerScope, models.Model):
         BASICALLY_COMPETENT = "basically_competent", _("basically competent")
         INCOMPETENT = "incompetent", _("incompetent")
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
     officer = models.ForeignKey(
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="leader_appraisals"
     )
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     score = models.DecimalField(
         # "score" alone is an integrity-risk score elsewhere.
-        pgettext_lazy("appraisal", "score"), max_digits=5, decimal_places=2, null=True, blank=True,
+        pgettext_lazy("appraisal", "score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     comment = models.TextField(_("comment"), blank=True)
@@ -326,30 +223,3 @@ class LeaderAppraisal(CareerScope, models.Model):
 
     def __str__(self):
         return f"{self.year} {self.officer_id} {self.grade}"
-
-
-class ImportLog(models.Model):
-    """One row per import run, successful or not (shared/spec/data-formats.md)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    kind = models.CharField(_("record kind"), max_length=30)
-    file_name = models.CharField(_("file name"), max_length=255)
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    dry_run = models.BooleanField(_("dry run"), default=False)
-    succeeded = models.BooleanField(_("succeeded"), default=False)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    error_count = models.PositiveIntegerField(_("problems"), default=0)
-    errors = models.TextField(_("problems found"), blank=True)
-
-    class Meta:
-        verbose_name = _("import log")
-        verbose_name_plural = _("import logs")
-        ordering = ["-started_at"]
-
-    def __str__(self):
-        return f"{self.kind} {self.file_name} {self.started_at:%Y-%m-%d %H:%M}"

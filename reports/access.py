@@ -8,15 +8,17 @@ The integrity and audit apps are built separately; their sections appear
 "as far as they exist": ``optional_model`` finds the model when the app is
 installed and the PDF leaves the section out otherwise.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
 from django.db import models
 
 from org.access import Access
-from personnel.models import Officer, Unit
-from personnel.roles import Role
-from personnel.scoping import units_in_scope
+from org.models import Unit
+from org.roles import Role
+from org.scoping import units_in_scope
+from personnel.models import Officer
 
 
 def sees_everything(reader) -> bool:

@@ -4,6 +4,7 @@ A record outside the reader's grants answers 404, exactly like one that does
 not exist (access.md). The year comes from ``?year=``; without it, the last
 complete calendar year, the year appraisals are held for.
 """
+
 from __future__ import annotations
 
 import io

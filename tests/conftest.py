@@ -13,6 +13,7 @@ alice: HR at 5100 (sees 5100, 5101, 5102). bob: supervision at 9100
 (sees 9100 and everything of 5100 and 5200). charlie: HR at 0200 (sees
 nothing of Guangdong). dora: leadership at hq (everything, read-only).
 """
+
 import datetime as dt
 from io import StringIO
 
@@ -20,13 +21,14 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from accounts.services import grant_create
 from fixtures.accounts import demo_accounts_create
 from fixtures.demo import DemoService, default_year
 from fixtures.loader import demo_service_load
 from integrity.models import AccessLog, Case
-from personnel.models import Unit
-from personnel.roles import Role
-from personnel.services import grant_create, unit_scope_rebuild
+from org.models import Unit
+from org.roles import Role
+from org.services import unit_scope_rebuild
 from tests.factories import OfficerFactory, UnitFactory, UserFactory
 from tests.shared import KeptTransaction
 
@@ -55,7 +57,10 @@ def _demo_build() -> dict:
     with override_settings(DEBUG=True):
         call_command("load_demo", "--scale", str(DEMO_SCALE), "--reset", stdout=out, stderr=err)
     return {
-        "stdout": out.getvalue(), "stderr": err.getvalue(), "log_pk": log.pk, "old_case_pk": old_case.pk,
+        "stdout": out.getvalue(),
+        "stderr": err.getvalue(),
+        "log_pk": log.pk,
+        "old_case_pk": old_case.pk,
         "service": DemoService(scale=DEMO_SCALE, seed=1, year=default_year()),
     }
 
@@ -188,4 +193,7 @@ def dora(tree):
 @pytest.fixture
 def officers(tree):
     """One officer in each unit that holds people, keyed by unit code."""
-    return {code: OfficerFactory(unit=tree[code], name=f"{tree[code].name}关员") for code in ("5100", "5101", "5102", "5200", "5201", "0200")}
+    return {
+        code: OfficerFactory(unit=tree[code], name=f"{tree[code].name}关员")
+        for code in ("5100", "5101", "5102", "5200", "5201", "0200")
+    }

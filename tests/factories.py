@@ -1,10 +1,12 @@
 """factory_boy factories shared by the whole suite."""
+
 import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
 
-from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
+from org.models import Unit
+from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
-    """Remember to call personnel.services.unit_scope_rebuild() after
+    """Remember to call org.services.unit_scope_rebuild() after
     creating units directly: the scope table is derived data."""
 
     class Meta:

@@ -7,9 +7,11 @@ back itself when the last of its tests is done. Tests get fresh instances of
 the shared records (``refetch``), never the objects of the build, so nothing
 a test changes in memory reaches the next one either.
 """
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import transaction
 

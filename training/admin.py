@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from core.admin_base import ScopedAdmin
+from core.importing.admin import RecordImportMixin
 from personnel.admin import OfficerRecordAdmin
-from personnel.admin_base import ScopedAdmin
-from personnel.importing.admin import RecordImportMixin
 
 from .models import PoliticalWork, TrainingRecord
 from .resources import PoliticalWorkResource, TrainingRecordResource

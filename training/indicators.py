@@ -2,6 +2,7 @@
 training records. Readings where the specification is silent are in
 docs/indicators.md.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,8 +31,8 @@ from core.indicators import (
     year_end,
     year_start,
 )
+from org.roles import Role
 from personnel.models import Officer
-from personnel.roles import Role
 
 from .models import TrainingRecord
 
@@ -43,11 +44,7 @@ def _days_total(records: models.QuerySet) -> Coalesce:
     """The officer's total training days among ``records`` (0 when none),
     as a correlated subquery on the outer officer."""
     total = (
-        records.filter(officer=OuterRef("pk"))
-        .order_by()
-        .values("officer")
-        .annotate(total=Sum("days"))
-        .values("total")
+        records.filter(officer=OuterRef("pk")).order_by().values("officer").annotate(total=Sum("days")).values("total")
     )
     return Coalesce(
         Subquery(total, output_field=TrainingRecord._meta.get_field("days")),
@@ -134,7 +131,9 @@ class TrainingDays(TrainingDaysIndicator):
         return GapList(
             _("Officers short of %(days)s days of training in %(year)s")
             % {"days": threshold(self.threshold_setting), "year": year},
-            _gap_columns(), order_by=("unit__code", "staff_no"), select_related=("unit",),
+            _gap_columns(),
+            order_by=("unit__code", "staff_no"),
+            select_related=("unit",),
         )
 
 
@@ -166,13 +165,18 @@ class LeaderFullTimeTraining(TrainingDaysIndicator):
     def columns(self):
         return officer_columns() + [
             Column("rank_level", _("rank level"), display=_rank_label, export=_rank_label),
-            Column("figure", _("full-time training days in %(years)s years") % {
-                "years": threshold("leader_fulltime_window_years")}, display=days),
+            Column(
+                "figure",
+                _("full-time training days in %(years)s years") % {"years": threshold("leader_fulltime_window_years")},
+                display=days,
+            ),
         ]
 
     def gap_list(self, year):
         return GapList(
             _("Leaders short of %(days)s days of full-time training in %(first)s–%(year)s")
             % {"days": threshold(self.threshold_setting), "year": year, "first": self._first_year(year)},
-            _gap_columns(), order_by=("unit__code", "staff_no"), select_related=("unit",),
+            _gap_columns(),
+            order_by=("unit__code", "staff_no"),
+            select_related=("unit",),
         )

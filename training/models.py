@@ -1,12 +1,14 @@
 """Education and training records, and political-work activities."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from personnel.models import READ_CAREER, WRITE_HR, CareerScope, Officer, Unit
-from personnel.scoping import Scope, ScopedQuerySet
+from org.models import WRITE_HR, Unit
+from org.scoping import Scope, ScopedQuerySet
+from personnel.models import READ_CAREER, CareerScope, Officer
 
 
 class TrainingRecord(CareerScope, models.Model):
@@ -57,9 +59,10 @@ class TrainingRecord(CareerScope, models.Model):
             elif self.days is not None:
                 span = (self.end_date - self.start_date).days + 1
                 if self.days > span:
-                    errors["days"] = _(
-                        "%(days)s days is more than the %(span)s days from start to end."
-                    ) % {"days": self.days, "span": span}
+                    errors["days"] = _("%(days)s days is more than the %(span)s days from start to end.") % {
+                        "days": self.days,
+                        "span": span,
+                    }
         if self.days is not None and self.days <= 0:
             errors["days"] = _("Days must be greater than 0.")
         if errors:

@@ -1,7 +1,9 @@
 """Import/export columns of training and political work (shared/spec/data-formats.md)."""
-from personnel.importing import Column, RecordResource, register
-from personnel.importing.widgets import Amount, Choice, Count, Date, Reference, Text
-from personnel.models import Officer, Unit
+
+from core.importing import Column, RecordResource, register
+from core.importing.widgets import Amount, Choice, Count, Date, Reference, Text
+from org.models import Unit
+from personnel.models import Officer
 
 from .models import PoliticalWork, TrainingRecord
 

@@ -3,6 +3,7 @@
 Everything that differs between a developer's laptop, CI and production comes
 from the environment, so one settings module serves all three.
 """
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -31,11 +32,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-used-with-debug"
 
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,14 +51,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "org",
+    "core",
     "personnel",
     "accounts",
     "training",
-    "indicators",
+    "dashboard",
     "audit",
     "integrity",
     "reports",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +144,11 @@ if LDAP_SERVER_URI:
     try:
         import ldap
         from django_auth_ldap.config import (
-            ActiveDirectoryGroupType, GroupOfNamesType, LDAPSearch, NestedActiveDirectoryGroupType, PosixGroupType,
+            ActiveDirectoryGroupType,
+            GroupOfNamesType,
+            LDAPSearch,
+            NestedActiveDirectoryGroupType,
+            PosixGroupType,
         )
     except ImportError as exc:
         raise ImproperlyConfigured(
@@ -155,11 +159,13 @@ if LDAP_SERVER_URI:
     AUTH_LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
     AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
     AUTH_LDAP_USER_SEARCH = LDAPSearch(
-        os.environ.get("LDAP_USER_SEARCH_BASE", ""), ldap.SCOPE_SUBTREE,
+        os.environ.get("LDAP_USER_SEARCH_BASE", ""),
+        ldap.SCOPE_SUBTREE,
         os.environ.get("LDAP_USER_FILTER", "(uid=%(user)s)"),
     )
     AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
-        os.environ.get("LDAP_GROUP_SEARCH_BASE", ""), ldap.SCOPE_SUBTREE,
+        os.environ.get("LDAP_GROUP_SEARCH_BASE", ""),
+        ldap.SCOPE_SUBTREE,
         os.environ.get("LDAP_GROUP_FILTER", "(objectClass=*)"),
     )
     AUTH_LDAP_GROUP_TYPE = {
@@ -290,7 +296,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Off: it strips a leading "=", which breaks the export -> import round trip
 # and leaves + - @ tab CR alone. The project's formats and text widgets
-# escape the OWASP way instead (personnel/importing/formats.py).
+# escape the OWASP way instead (core/importing/formats.py).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
@@ -299,7 +305,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # Uploads stay in memory, never in a temporary folder; past the import file
 # limit the rest of an upload is counted, not kept (docs/importing.md).
-FILE_UPLOAD_HANDLERS = ["personnel.importing.uploads.BoundedMemoryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["core.importing.uploads.BoundedMemoryUploadHandler"]
 
 # --- Bounds of an import file (docs/importing.md), checked before the rows
 # are read: the file's size, its data rows, one cell's characters, and for

@@ -1,4 +1,5 @@
 """Settings for the test suite: the base settings with a throwaway key."""
+
 import os
 import tempfile
 
@@ -26,7 +27,10 @@ API_THROTTLE_RATE = "100000/min"
 TWO_FACTOR_REQUIRED = False
 
 # Evidence files of the test run go to a throwaway folder, not the project's.
-STORAGES = {**STORAGES, "evidence": {  # noqa: F405
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": tempfile.mkdtemp(prefix="evidence-test-"), "base_url": None},
-}}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="evidence-test-"), "base_url": None},
+    },
+}

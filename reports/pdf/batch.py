@@ -5,15 +5,18 @@ on the roll at the end of the year, as the reader sees them. Dossiers are
 rendered one after the other into a zip written as they come, so memory holds
 one PDF at a time whatever the size of the unit.
 """
+
 from __future__ import annotations
 
 import re
 import zipfile
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from django.db.models import Q
 
-from personnel.models import Officer, Unit
+from org.models import Unit
+from personnel.models import Officer
 
 from .. import access
 from . import dossier
@@ -21,7 +24,7 @@ from . import dossier
 Progress = Callable[[int, int], None]
 
 
-def leaders(unit: Unit, year: int, reader) -> "list[Officer]":
+def leaders(unit: Unit, year: int, reader) -> list[Officer]:
     import datetime as dt
 
     end = dt.date(year, 12, 31)
@@ -41,8 +44,9 @@ def file_name(officer: Officer) -> str:
     return f"{officer.staff_no}_{safe}.pdf"
 
 
-def write_zip(out: BinaryIO, unit: Unit, year: int, reader=None, *, progress: Progress | None = None,
-              request=None, path: str = "") -> int:
+def write_zip(
+    out: BinaryIO, unit: Unit, year: int, reader=None, *, progress: Progress | None = None, request=None, path: str = ""
+) -> int:
     """Write the zip to ``out``; returns the number of dossiers."""
     people = leaders(unit, year, reader)
     # PDFs are already compressed streams; deflating them again costs time

@@ -5,6 +5,7 @@ explicitly, and each drawing's initial font is set too (else the PDF still
 references an unembedded Times-Roman): reportlab.graphics defaults to Helvetica, which has no Chinese
 glyphs, and a Chinese label would silently vanish from the chart.
 """
+
 from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -25,8 +26,9 @@ def _font() -> str:
     return cjk_font().name
 
 
-def indicator_bars(rows: list[tuple[str, float | None, float]], *, width: float, actual_label: str,
-                   target_label: str) -> Drawing:
+def indicator_bars(
+    rows: list[tuple[str, float | None, float]], *, width: float, actual_label: str, target_label: str
+) -> Drawing:
     """Horizontal bars, one pair per indicator: the value and its target, in percent.
 
     ``rows``: (label, value as a fraction or None, target as a fraction).
@@ -89,8 +91,9 @@ def _legend(font: str, x: float, y: float, items) -> Legend:
     return legend
 
 
-def trend_line(title: str, points: list[tuple[int, float | None]], target: float, *, width: float,
-               height: float) -> Drawing:
+def trend_line(
+    title: str, points: list[tuple[int, float | None]], target: float, *, width: float, height: float
+) -> Drawing:
     """A small five-year trend: value in percent per year and the target as
     a dashed line. Years without data leave a gap."""
     font = _font()

@@ -8,6 +8,7 @@ apps exist), and — for readers allowed to know — counts of cases and open
 alerts. Every selection goes through ``visible_to(reader)``; a section the
 reader may not read at all is left out rather than printed empty.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -86,7 +87,9 @@ def collect(officer: Officer, year: int, reader) -> Dossier:
             .order_by("y")
         }
         d.training = [
-            TrainingYear(y, per_year.get(y, {}).get("total") or Decimal(0), per_year.get(y, {}).get("full") or Decimal(0))
+            TrainingYear(
+                y, per_year.get(y, {}).get("total") or Decimal(0), per_year.get(y, {}).get("full") or Decimal(0)
+            )
             for y in d.window
         ]
         d.full_time_total = sum((t.full_time_days for t in d.training), Decimal(0))
@@ -156,13 +159,20 @@ def story(d: Dossier) -> list:
     rows = [
         [_("Name"), o.name, _("Staff number"), o.staff_no],
         [_("Unit"), o.unit.name, _("Gender"), o.get_gender_display()],
-        [_("Rank level"), o.get_rank_level_display(), _("Age at year end"),
-         _("%(age)s (born %(date)s)") % {"age": age_at_year_end(o.birth_date, d.year), "date": fmt_date(o.birth_date)}],
+        [
+            _("Rank level"),
+            o.get_rank_level_display(),
+            _("Age at year end"),
+            _("%(age)s (born %(date)s)")
+            % {"age": age_at_year_end(o.birth_date, d.year), "date": fmt_date(o.birth_date)},
+        ],
         [_("Leadership post"), o.position or "—", _("Leading cadre"), yes_no(o.is_leader)],
         [_("Hire date"), fmt_date(o.hire_date), _("Leave date"), leave],
     ]
     w = layout.TEXT_WIDTH
-    profile = layout.table([_("Item"), _("Content"), _("Item"), _("Content")], rows, [0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w])
+    profile = layout.table(
+        [_("Item"), _("Content"), _("Item"), _("Content")], rows, [0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w]
+    )
     out.append(profile)
 
     # --- postings
@@ -170,20 +180,40 @@ def story(d: Dossier) -> list:
         out.append(layout.heading(_("Posting history")))
         if d.postings:
             rows = [
-                [p.unit.name, p.position, fmt_date(p.start_date), fmt_date(p.end_date) or _("to date"),
-                 yes_no(p.leadership), yes_no(p.grassroots), p.get_post_risk_display()]
+                [
+                    p.unit.name,
+                    p.position,
+                    fmt_date(p.start_date),
+                    fmt_date(p.end_date) or _("to date"),
+                    yes_no(p.leadership),
+                    yes_no(p.grassroots),
+                    p.get_post_risk_display(),
+                ]
                 for p in d.postings
             ]
-            out.append(layout.table(
-                [_("Unit"), _("Position"), _("Start"), _("End"), _("Leadership post"), _("Grassroots"), _("Risk level")],
-                rows, [0.24 * w, 0.22 * w, 0.12 * w, 0.12 * w, 0.1 * w, 0.1 * w, 0.1 * w],
-            ))
+            out.append(
+                layout.table(
+                    [
+                        _("Unit"),
+                        _("Position"),
+                        _("Start"),
+                        _("End"),
+                        _("Leadership post"),
+                        _("Grassroots"),
+                        _("Risk level"),
+                    ],
+                    rows,
+                    [0.24 * w, 0.22 * w, 0.12 * w, 0.12 * w, 0.1 * w, 0.1 * w, 0.1 * w],
+                )
+            )
             leadership = sum(1 for p in d.postings if p.leadership)
             grassroots = sum(1 for p in d.postings if p.grassroots)
-            out.append(layout.note(
-                _("%(leadership)s leadership posts, %(grassroots)s grassroots postings.")
-                % {"leadership": leadership, "grassroots": grassroots}
-            ))
+            out.append(
+                layout.note(
+                    _("%(leadership)s leadership posts, %(grassroots)s grassroots postings.")
+                    % {"leadership": leadership, "grassroots": grassroots}
+                )
+            )
         else:
             out.append(layout.empty())
 
@@ -192,14 +222,17 @@ def story(d: Dossier) -> list:
         out.append(layout.heading(_("Reserve cadre status")))
         year_end = dt.date(d.year, 12, 31)
         # In the pool on Y-end, as indicators.md counts reserve cadres.
-        in_pool = [r for r in d.reserve if r.added_date <= year_end and (r.removed_date is None or r.removed_date > year_end)]
+        in_pool = [
+            r for r in d.reserve if r.added_date <= year_end and (r.removed_date is None or r.removed_date > year_end)
+        ]
         if d.reserve:
             rows = [[r.get_level_display(), fmt_date(r.added_date), fmt_date(r.removed_date) or "—"] for r in d.reserve]
             out.append(layout.table([_("Level"), _("Added"), _("Removed")], rows, [0.3 * w, 0.35 * w, 0.35 * w]))
         status = (
             _("In the reserve pool at the end of %(year)s (%(level)s).")
             % {"year": d.year, "level": "、".join(r.get_level_display() for r in in_pool)}
-            if in_pool else _("Not in the reserve pool at the end of %(year)s.") % {"year": d.year}
+            if in_pool
+            else _("Not in the reserve pool at the end of %(year)s.") % {"year": d.year}
         )
         out.append(layout.note(status))
 
@@ -208,18 +241,36 @@ def story(d: Dossier) -> list:
         out.append(layout.heading(_("Training")))
         minimum = ti["training_days_min"]
         rows = [[str(t.year), fmt_days(t.days), fmt_days(t.full_time_days), met_label(t.meets)] for t in d.training]
-        out.append(layout.table(
-            [_("Year"), _("Training days"), _("Of which full-time"), _("At least %(days)s days") % {"days": minimum}],
-            rows, [0.2 * w, 0.27 * w, 0.27 * w, 0.26 * w],
-            highlight=[i for i, t in enumerate(d.training) if not t.meets],
-        ))
+        out.append(
+            layout.table(
+                [
+                    _("Year"),
+                    _("Training days"),
+                    _("Of which full-time"),
+                    _("At least %(days)s days") % {"days": minimum},
+                ],
+                rows,
+                [0.2 * w, 0.27 * w, 0.27 * w, 0.26 * w],
+                highlight=[i for i, t in enumerate(d.training) if not t.meets],
+            )
+        )
         required = ti["leader_fulltime_days_min"]
         total_met = d.full_time_total >= required
-        out.append(Paragraph(layout.text(
-            _("Full-time training %(first)s–%(last)s: %(days)s days against %(required)s days — %(met)s.")
-            % {"first": d.window[0], "last": d.window[-1], "days": fmt_days(d.full_time_total),
-               "required": required, "met": met_label(total_met)}
-        ), s.body))
+        out.append(
+            Paragraph(
+                layout.text(
+                    _("Full-time training %(first)s–%(last)s: %(days)s days against %(required)s days — %(met)s.")
+                    % {
+                        "first": d.window[0],
+                        "last": d.window[-1],
+                        "days": fmt_days(d.full_time_total),
+                        "required": required,
+                        "met": met_label(total_met),
+                    }
+                ),
+                s.body,
+            )
+        )
 
     # --- leader appraisals
     if d.appraisals is not None:
@@ -228,17 +279,34 @@ def story(d: Dossier) -> list:
         rows = []
         for y in reversed(d.window):
             a = by_year.get(y)
-            rows.append([str(y), a.get_grade_display() if a else _("not appraised"),
-                         ("" if a is None or a.score is None else f"{a.score.normalize():f}"), (a.comment if a else "")])
-        out.append(layout.table([_("Year"), _("Grade"), _("Score"), _("Comment")], rows,
-                                [0.12 * w, 0.18 * w, 0.12 * w, 0.58 * w]))
+            rows.append(
+                [
+                    str(y),
+                    a.get_grade_display() if a else _("not appraised"),
+                    ("" if a is None or a.score is None else f"{a.score.normalize():f}"),
+                    (a.comment if a else ""),
+                ]
+            )
+        out.append(
+            layout.table(
+                [_("Year"), _("Grade"), _("Score"), _("Comment")], rows, [0.12 * w, 0.18 * w, 0.12 * w, 0.58 * w]
+            )
+        )
 
     # --- integrity appraisals
     if d.integrity_appraisals is not None:
         out.append(layout.heading(_("Integrity-responsibility appraisals")))
         if d.integrity_appraisals:
-            rows = [[str(a.year), _("leadership team of %(unit)s") % {"unit": a.unit.name} if a.officer_id is None
-                     else _("individual"), a.get_result_display()] for a in d.integrity_appraisals]
+            rows = [
+                [
+                    str(a.year),
+                    _("leadership team of %(unit)s") % {"unit": a.unit.name}
+                    if a.officer_id is None
+                    else _("individual"),
+                    a.get_result_display(),
+                ]
+                for a in d.integrity_appraisals
+            ]
             out.append(layout.table([_("Year"), _("Appraised"), _("Result")], rows, [0.2 * w, 0.4 * w, 0.4 * w]))
         else:
             out.append(layout.empty())
@@ -247,11 +315,23 @@ def story(d: Dossier) -> list:
     if d.audits is not None:
         out.append(layout.heading(_("Audits of the tenure")))
         if d.audits:
-            rows = [[a.audit_no, a.get_kind_display(), f"{fmt_date(a.period_start)} – {fmt_date(a.period_end)}",
-                     fmt_date(a.completed_date) or _("under way"), str(a.finding_count)]
-                    for a in d.audits]
-            out.append(layout.table([_("Audit number"), _("Kind"), _("Period"), _("Completed"), _("Findings")], rows,
-                                    [0.18 * w, 0.22 * w, 0.3 * w, 0.15 * w, 0.15 * w]))
+            rows = [
+                [
+                    a.audit_no,
+                    a.get_kind_display(),
+                    f"{fmt_date(a.period_start)} – {fmt_date(a.period_end)}",
+                    fmt_date(a.completed_date) or _("under way"),
+                    str(a.finding_count),
+                ]
+                for a in d.audits
+            ]
+            out.append(
+                layout.table(
+                    [_("Audit number"), _("Kind"), _("Period"), _("Completed"), _("Findings")],
+                    rows,
+                    [0.18 * w, 0.22 * w, 0.3 * w, 0.15 * w, 0.15 * w],
+                )
+            )
         else:
             out.append(layout.empty())
 

@@ -13,6 +13,7 @@ common system locations. With none of them the built-in CID font
 STSong-Light is used with a warning: it renders only where the reader's PDF
 viewer has an Asian font pack, which is exactly what the embedding avoids.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,7 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont, TTFError
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 logger = logging.getLogger(__name__)
 

@@ -4,10 +4,12 @@ The footer says "第 N 页 共 M 页", so the total must be known while page 1
 is drawn: ``numbered_canvas`` keeps each page's drawing state, and only on
 ``save`` — when the count is final — paints the header and footer on each.
 """
+
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -18,7 +20,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from .fonts import cjk_font
 
@@ -52,8 +53,15 @@ def styles() -> Styles:
         body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK")
         _styles = Styles(
             title=ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=TA_CENTER, spaceAfter=4 * mm),
-            h2=ParagraphStyle("h2", parent=body, fontSize=11.5, leading=16, spaceBefore=3.5 * mm, spaceAfter=1.5 * mm,
-                              textColor=colors.HexColor("#1f3b5a")),
+            h2=ParagraphStyle(
+                "h2",
+                parent=body,
+                fontSize=11.5,
+                leading=16,
+                spaceBefore=3.5 * mm,
+                spaceAfter=1.5 * mm,
+                textColor=colors.HexColor("#1f3b5a"),
+            ),
             body=body,
             small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5),
             cell=ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
@@ -80,7 +88,9 @@ def note(value) -> Paragraph:
     return Paragraph(text(value), styles().note)
 
 
-def table(header: list, rows: list[list], widths: list[float], *, highlight: list[int] = (), font_size: float = 8) -> Table:
+def table(
+    header: list, rows: list[list], widths: list[float], *, highlight: list[int] = (), font_size: float = 8
+) -> Table:
     """A bordered table; ``highlight`` are row indexes (0-based, data rows)
     printed in red, e.g. a target that is missed.
 
@@ -90,8 +100,12 @@ def table(header: list, rows: list[list], widths: list[float], *, highlight: lis
     """
     s = styles()
     font = s.cell.fontName
-    cell = s.cell if font_size == 8 else ParagraphStyle("cellx", parent=s.cell, fontSize=font_size, leading=font_size + 2)
-    head = s.head if font_size == 8 else ParagraphStyle("headx", parent=s.head, fontSize=font_size, leading=font_size + 2)
+    cell = (
+        s.cell if font_size == 8 else ParagraphStyle("cellx", parent=s.cell, fontSize=font_size, leading=font_size + 2)
+    )
+    head = (
+        s.head if font_size == 8 else ParagraphStyle("headx", parent=s.head, fontSize=font_size, leading=font_size + 2)
+    )
     miss = ParagraphStyle("miss", parent=cell, textColor=MISS)
     padding = 2 * CELL_PADDING + 1
 
@@ -198,8 +212,17 @@ def numbered_canvas(furniture: PageFurniture):
 def render(story: list, *, title: str, author: str, furniture: PageFurniture) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=17 * mm, bottomMargin=17 * mm,
-        title=title, author=author, subject=title, creator="reports", invariant=False,
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=17 * mm,
+        bottomMargin=17 * mm,
+        title=title,
+        author=author,
+        subject=title,
+        creator="reports",
+        invariant=False,
     )
     doc.build(story, canvasmaker=numbered_canvas(furniture))
     return buffer.getvalue()

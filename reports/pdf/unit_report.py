@@ -6,6 +6,7 @@ leadership teams, and the lists of gaps. Every figure comes from the
 indicator engine, so the report, the dashboard and the ``indicators``
 command print the same numbers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 from core import disclosure
 from core import indicators as engine
 from core.indicators import born_for_age_at_year_end, comparison_text, on_roll_at_year_end, percent
+from org.models import Unit
 from personnel.indicators import TEAM_KINDS
-from personnel.models import Officer, Unit
+from personnel.models import Officer
 
 from .. import access
 from . import charts, layout
@@ -120,8 +122,9 @@ def collect(unit: Unit, year: int, reader) -> UnitReport:
         return disclosure.disclose(figure, indicator=indicator, reads_records=unit_id in entitled)
 
     roots = Unit.objects.filter(pk=unit.pk)
-    r.figures = [shown(i, i.figure(*i.counts(year=year, roots=roots).get(unit.pk, (0, 0))), unit.pk)
-                 for i in r.indicators]
+    r.figures = [
+        shown(i, i.figure(*i.counts(year=year, roots=roots).get(unit.pk, (0, 0))), unit.pk) for i in r.indicators
+    ]
     r.trends = {
         i.key: [(y, shown(i, f, unit.pk)) for y, f in engine.trend(i, year=year, unit=unit)] for i in r.indicators
     }
@@ -178,10 +181,15 @@ def _gaps(indicators: list[engine.Indicator], unit: Unit, year: int, reader) -> 
         qs = qs if reader is None else qs.visible_to(reader)
         qs = qs.select_related(*spec.select_related).order_by(*spec.order_by)
         rows = [[column.cell(member) for column in spec.columns] for member in qs[:GAP_LIST_LIMIT]]
-        gaps.append(Gap(
-            spec.title, [column.label for column in spec.columns], [column.width * w for column in spec.columns],
-            rows, qs.count(),
-        ))
+        gaps.append(
+            Gap(
+                spec.title,
+                [column.label for column in spec.columns],
+                [column.width * w for column in spec.columns],
+                rows,
+                qs.count(),
+            )
+        )
     return gaps
 
 
@@ -200,22 +208,38 @@ def _indicator_cell(indicator: engine.Indicator, missed: bool) -> Paragraph:
 def story(r: UnitReport) -> list:
     s = layout.styles()
     w = layout.TEXT_WIDTH
-    out: list = [Paragraph(layout.text(
-        _("Team-building report of %(unit)s for %(year)s") % {"unit": r.unit.name, "year": r.year}), s.title)]
+    out: list = [
+        Paragraph(
+            layout.text(_("Team-building report of %(unit)s for %(year)s") % {"unit": r.unit.name, "year": r.year}),
+            s.title,
+        )
+    ]
 
     # --- the twelve indicators
     out.append(layout.heading(_("1. The indicators in %(year)s against their targets") % {"year": r.year}))
     rows, missed = [], []
     for n, (indicator, figure) in enumerate(zip(r.indicators, r.figures, strict=True), start=1):
-        rows.append([str(n), _indicator_cell(indicator, figure.met is False), numerator_text(figure),
-                     str(figure.denominator),
-                     percent(figure.value), comparison_text(figure.comparison, figure.target), met_text(figure)])
+        rows.append(
+            [
+                str(n),
+                _indicator_cell(indicator, figure.met is False),
+                numerator_text(figure),
+                str(figure.denominator),
+                percent(figure.value),
+                comparison_text(figure.comparison, figure.target),
+                met_text(figure),
+            ]
+        )
         if figure.met is False:
             missed.append(n - 1)
-    out.append(layout.table(
-        [_("No."), _("Indicator"), _("Numerator"), _("Denominator"), _("Value"), _("Target"), _("Status")],
-        rows, [0.06 * w, 0.44 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.1 * w], highlight=missed,
-    ))
+    out.append(
+        layout.table(
+            [_("No."), _("Indicator"), _("Numerator"), _("Denominator"), _("Value"), _("Target"), _("Status")],
+            rows,
+            [0.06 * w, 0.44 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.1 * w],
+            highlight=missed,
+        )
+    )
     bars = [(short(i), f.value, f.target) for i, f in zip(r.indicators, r.figures, strict=True) if f.comparison == ">="]
     out.append(layout.spacer(2))
     out.append(charts.indicator_bars(bars, width=w, actual_label=_("Value"), target_label=_("Target")))
@@ -227,21 +251,36 @@ def story(r: UnitReport) -> list:
     out.append(layout.heading(_("2. Five-year trends")))
     years = [y for y, _f in next(iter(r.trends.values()), [])]
     rows = [[short(i)] + [cell_text(f) for _y, f in r.trends[i.key]] for i in r.indicators]
-    out.append(layout.table([_("Indicator")] + [str(y) for y in years], rows,
-                            [0.35 * w] + [0.65 * w / max(1, len(years))] * len(years)))
+    out.append(
+        layout.table(
+            [_("Indicator")] + [str(y) for y in years], rows, [0.35 * w] + [0.65 * w / max(1, len(years))] * len(years)
+        )
+    )
     out.extend(withheld_note(f for i in r.indicators for _y, f in r.trends[i.key]))
     out.append(layout.spacer(2))
     cell_w, cell_h = w / 3, 34 * mm
     drawings = [
-        charts.trend_line(short(i), [(y, f.value) for y, f in r.trends[i.key]], i.target, width=cell_w - 4, height=cell_h - 4)
+        charts.trend_line(
+            short(i), [(y, f.value) for y, f in r.trends[i.key]], i.target, width=cell_w - 4, height=cell_h - 4
+        )
         for i in r.indicators
     ]
-    grid = [drawings[k:k + 3] + [""] * (3 - len(drawings[k:k + 3])) for k in range(0, len(drawings), 3)]
+    grid = [drawings[k : k + 3] + [""] * (3 - len(drawings[k : k + 3])) for k in range(0, len(drawings), 3)]
     if grid:
         t = Table(grid, colWidths=[cell_w] * 3, rowHeights=[cell_h] * len(grid))
-        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), s.body.fontName), ("BOX", (0, 0), (-1, -1), 0.3, layout.GRID), ("INNERGRID", (0, 0), (-1, -1), 0.3, layout.GRID),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
+                    ("BOX", (0, 0), (-1, -1), 0.3, layout.GRID),
+                    ("INNERGRID", (0, 0), (-1, -1), 0.3, layout.GRID),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
         out.append(t)
         out.append(layout.note(_("Dashed line: the target.")))
 
@@ -257,8 +296,15 @@ def story(r: UnitReport) -> list:
             rows.append([child.name] + [cell_text(f) for f in figures])
             if any(f is not None and f.met is False for f in figures):
                 missed.append(index)
-        out.append(layout.table([_("Unit")] + [short(i) for i in r.indicators], rows,
-                                [name_w] + [col_w] * len(r.indicators), highlight=missed, font_size=6.5))
+        out.append(
+            layout.table(
+                [_("Unit")] + [short(i) for i in r.indicators],
+                rows,
+                [name_w] + [col_w] * len(r.indicators),
+                highlight=missed,
+                font_size=6.5,
+            )
+        )
         out.append(layout.note(_("Rows in red miss at least one target.")))
         out.extend(withheld_note(f for child_figures in r.breakdown.values() for f in child_figures.values()))
     else:
@@ -269,19 +315,38 @@ def story(r: UnitReport) -> list:
 
     low, high = settings.TEAM_INDICATORS["team_age_low"], settings.TEAM_INDICATORS["team_age_high"]
     out.append(CondPageBreak(40 * mm))
-    out.append(layout.heading(_("4. Age structure of the leadership teams (age at the end of %(year)s)") % {"year": r.year}))
+    out.append(
+        layout.heading(_("4. Age structure of the leadership teams (age at the end of %(year)s)") % {"year": r.year})
+    )
     if r.teams:
-        rows = [[t.unit.name, str(t.size), str(t.young), str(t.in_band), str(t.old),
-                 _("yes") if t.mainly_in_band else _("no")] for t in r.teams]
+        rows = [
+            [
+                t.unit.name,
+                str(t.size),
+                str(t.young),
+                str(t.in_band),
+                str(t.old),
+                _("yes") if t.mainly_in_band else _("no"),
+            ]
+            for t in r.teams
+        ]
         total = [sum(getattr(t, a) for t in r.teams) for a in ("size", "young", "in_band", "old")]
         rows.append([_("Total")] + [str(v) for v in total] + [""])
-        out.append(layout.table(
-            [_("Leadership team"), _("Members"), _("Under %(low)s") % {"low": low},
-             _("%(low)s–%(high)s") % {"low": low, "high": high}, _("Over %(high)s") % {"high": high},
-             _("Mainly %(low)s–%(high)s") % {"low": low, "high": high}],
-            rows, [0.35 * w, 0.12 * w, 0.13 * w, 0.13 * w, 0.13 * w, 0.14 * w],
-            highlight=[i for i, t in enumerate(r.teams) if not t.mainly_in_band],
-        ))
+        out.append(
+            layout.table(
+                [
+                    _("Leadership team"),
+                    _("Members"),
+                    _("Under %(low)s") % {"low": low},
+                    _("%(low)s–%(high)s") % {"low": low, "high": high},
+                    _("Over %(high)s") % {"high": high},
+                    _("Mainly %(low)s–%(high)s") % {"low": low, "high": high},
+                ],
+                rows,
+                [0.35 * w, 0.12 * w, 0.13 * w, 0.13 * w, 0.13 * w, 0.14 * w],
+                highlight=[i for i, t in enumerate(r.teams) if not t.mainly_in_band],
+            )
+        )
     else:
         out.append(layout.empty())
 
@@ -295,8 +360,12 @@ def story(r: UnitReport) -> list:
         if gap.rows:
             out.append(layout.table(gap.header, gap.rows, gap.widths))
             if gap.total > len(gap.rows):
-                out.append(layout.note(_("%(more)s more not listed; the dashboard lists them all.")
-                                       % {"more": gap.total - len(gap.rows)}))
+                out.append(
+                    layout.note(
+                        _("%(more)s more not listed; the dashboard lists them all.")
+                        % {"more": gap.total - len(gap.rows)}
+                    )
+                )
         else:
             out.append(layout.empty())
         out.append(layout.spacer(2))

@@ -4,6 +4,7 @@ DB_FILE PORT KEYS_FILE SESSIONS ALERTS``. The file must hold the migrated schema
 a supervisor with a grant on hq, ALERTS alerts and SESSIONS logged-in sessions
 (their keys written to KEYS_FILE, one a line), then serves until killed.
 """
+
 import os
 import sys
 
@@ -17,9 +18,10 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from personnel.models import Unit  # noqa: E402
-from personnel.roles import Role  # noqa: E402
-from personnel.services import grant_create, unit_scope_rebuild  # noqa: E402
+from accounts.services import grant_create  # noqa: E402
+from org.models import Unit  # noqa: E402
+from org.roles import Role  # noqa: E402
+from org.services import unit_scope_rebuild  # noqa: E402
 from tests.factories import OfficerFactory, UnitFactory, UserFactory  # noqa: E402
 from tests.integrity.factories import RiskAlertFactory  # noqa: E402
 

@@ -1,6 +1,7 @@
 """A real OpenLDAP server for the LDAP login tests: Debian's ``slapd`` on a
 loopback port, with a throwaway configuration and database in a temporary
 folder, loaded with the directory given as LDIF (``slapadd``, offline)."""
+
 from __future__ import annotations
 
 import os
@@ -60,13 +61,18 @@ class Slapd:
         self.uri = f"ldap://127.0.0.1:{self.port}"
         (folder / "db").mkdir()
         self.config = folder / "slapd.conf"
-        self.config.write_text(CONFIG.format(folder=folder, suffix=SUFFIX, root_dn=ROOT_DN,
-                                             root_password=ROOT_PASSWORD))
+        self.config.write_text(
+            CONFIG.format(folder=folder, suffix=SUFFIX, root_dn=ROOT_DN, root_password=ROOT_PASSWORD)
+        )
         (folder / "data.ldif").write_text(ldif)
-        subprocess.run([SLAPADD, "-f", str(self.config), "-l", str(folder / "data.ldif")], check=True,
-                       capture_output=True)
-        self.process = subprocess.Popen([SLAPD, "-h", self.uri, "-f", str(self.config), "-d", "0"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [SLAPADD, "-f", str(self.config), "-l", str(folder / "data.ldif")], check=True, capture_output=True
+        )
+        self.process = subprocess.Popen(
+            [SLAPD, "-h", self.uri, "-f", str(self.config), "-d", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:

@@ -1,6 +1,7 @@
 """The embedded database holds concurrent users: twenty sessions read the
 alert desk at once (each read writes an access-log row) from a SQLite file
 served by a real runserver, and none gets an error."""
+
 import http.client
 import os
 import socket
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-
 
 ROOT = Path(settings.BASE_DIR)
 SESSIONS = 20  # concurrent logged-in sessions, each its own connection
@@ -59,10 +59,20 @@ def test_twenty_sessions_read_the_alert_desk_at_once_without_error(tmp_path, db)
     db_file, keys_file, port = tmp_path / "desk.sqlite3", tmp_path / "keys", _free_port()
     _schema_file(db_file)
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.accounts.alert_desk_server", str(db_file), str(port), str(keys_file),
-         str(SESSIONS), str(ALERTS)],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "tests.accounts.alert_desk_server",
+            str(db_file),
+            str(port),
+            str(keys_file),
+            str(SESSIONS),
+            str(ALERTS),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         _wait_for(port, server, time.monotonic() + 30)

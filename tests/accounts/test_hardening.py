@@ -1,4 +1,5 @@
 """Content-Security-Policy, HSTS, session lifetime and the production checks."""
+
 import os
 import re
 import subprocess
@@ -57,30 +58,50 @@ def test_a_session_lasts_eight_hours_and_ends_with_the_browser(db, client):
 
 
 def _settings_in_a_fresh_process(env: dict, names: list[str]) -> dict:
-    code = (
-        "import config.settings.base as s\n"
-        f"for name in {names!r}: print(name, repr(getattr(s, name)))\n"
-    )
+    code = f"import config.settings.base as s\nfor name in {names!r}: print(name, repr(getattr(s, name)))\n"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "AXES_", "DEBUG"))}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=True
+    ).stdout
     return dict(line.split(" ", 1) for line in out.splitlines())
 
 
 def test_the_hardening_settings_come_from_the_environment():
-    names = ["SESSION_COOKIE_AGE", "SESSION_EXPIRE_AT_BROWSER_CLOSE", "SECURE_HSTS_SECONDS",
-             "SECURE_HSTS_PRELOAD", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "AXES_FAILURE_LIMIT",
-             "AXES_COOLOFF_TIME", "SESSION_COOKIE_SECURE"]
-    values = _settings_in_a_fresh_process({
-        "SECRET_KEY": "x" * 60, "SESSION_COOKIE_AGE": "3600", "SESSION_EXPIRE_AT_BROWSER_CLOSE": "0",
-        "SECURE_HSTS_SECONDS": "600", "SECURE_HSTS_PRELOAD": "0", "SECURE_SSL_REDIRECT": "0",
-        "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO", "AXES_FAILURE_LIMIT": "3", "AXES_COOLOFF_MINUTES": "10",
-    }, names)
+    names = [
+        "SESSION_COOKIE_AGE",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_PROXY_SSL_HEADER",
+        "AXES_FAILURE_LIMIT",
+        "AXES_COOLOFF_TIME",
+        "SESSION_COOKIE_SECURE",
+    ]
+    values = _settings_in_a_fresh_process(
+        {
+            "SECRET_KEY": "x" * 60,
+            "SESSION_COOKIE_AGE": "3600",
+            "SESSION_EXPIRE_AT_BROWSER_CLOSE": "0",
+            "SECURE_HSTS_SECONDS": "600",
+            "SECURE_HSTS_PRELOAD": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
+            "AXES_FAILURE_LIMIT": "3",
+            "AXES_COOLOFF_MINUTES": "10",
+        },
+        names,
+    )
     assert values == {
-        "SESSION_COOKIE_AGE": "3600", "SESSION_EXPIRE_AT_BROWSER_CLOSE": "False", "SECURE_HSTS_SECONDS": "600",
-        "SECURE_HSTS_PRELOAD": "False", "SECURE_SSL_REDIRECT": "False",
-        "SECURE_PROXY_SSL_HEADER": "('HTTP_X_FORWARDED_PROTO', 'https')", "AXES_FAILURE_LIMIT": "3",
-        "AXES_COOLOFF_TIME": "datetime.timedelta(seconds=600)", "SESSION_COOKIE_SECURE": "True",
+        "SESSION_COOKIE_AGE": "3600",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": "False",
+        "SECURE_HSTS_SECONDS": "600",
+        "SECURE_HSTS_PRELOAD": "False",
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_PROXY_SSL_HEADER": "('HTTP_X_FORWARDED_PROTO', 'https')",
+        "AXES_FAILURE_LIMIT": "3",
+        "AXES_COOLOFF_TIME": "datetime.timedelta(seconds=600)",
+        "SESSION_COOKIE_SECURE": "True",
     }
     development = _settings_in_a_fresh_process({"DEBUG": "1"}, ["SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT"])
     assert development == {"SECURE_HSTS_SECONDS": "0", "SECURE_SSL_REDIRECT": "False"}
@@ -88,10 +109,19 @@ def test_the_hardening_settings_come_from_the_environment():
 
 def test_check_deploy_is_clean_with_the_production_settings_of_the_readme():
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "AXES_", "DEBUG"))}
-    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings.base",
-           "SECRET_KEY": "k7#Qz9!vR2@mW4$tY6%uI8^oP0&aS1*dF3(gH5)jK7_lZ9+xC-b4Nm8pQ2wE6", "ALLOWED_HOSTS": "hr.customs.example"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "SECRET_KEY": "k7#Qz9!vR2@mW4$tY6%uI8^oP0&aS1*dF3(gH5)jK7_lZ9+xC-b4Nm8pQ2wE6",
+        "ALLOWED_HOSTS": "hr.customs.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 

@@ -3,14 +3,16 @@ loopback port, tests/accounts/slapd.py): mapped groups give grants at each
 login and take them away when the account leaves the group; a wrong password
 fails, is logged and counts towards the django-axes lockout; grants from the
 directory cannot be deleted in the grants admin."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from accounts.models import DirectoryGrant, SecurityEvent
-from personnel.models import Unit, UnitUserObjectPermission
-from personnel.roles import Role
-from personnel.services import grant_create, unit_scope_rebuild
+from accounts.services import grant_create
+from org.models import Unit, UnitUserObjectPermission
+from org.roles import Role
+from org.services import unit_scope_rebuild
 from tests.factories import UnitFactory, UserFactory
 
 from .slapd import ROOT_DN, ROOT_PASSWORD, SUFFIX, Slapd, require_ldap
@@ -97,8 +99,9 @@ def directory(settings, slapd, units):
     settings.AUTH_LDAP_BIND_DN = ROOT_DN
     settings.AUTH_LDAP_BIND_PASSWORD = ROOT_PASSWORD
     settings.AUTH_LDAP_USER_SEARCH = LDAPSearch(f"ou=people,{SUFFIX}", ldap.SCOPE_SUBTREE, "(uid=%(user)s)")
-    settings.AUTH_LDAP_GROUP_SEARCH = LDAPSearch(f"ou=groups,{SUFFIX}", ldap.SCOPE_SUBTREE,
-                                                 "(objectClass=groupOfNames)")
+    settings.AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+        f"ou=groups,{SUFFIX}", ldap.SCOPE_SUBTREE, "(objectClass=groupOfNames)"
+    )
     settings.AUTH_LDAP_GROUP_TYPE = GroupOfNamesType()
     settings.AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
     settings.AUTH_LDAP_CACHE_TIMEOUT = 0
@@ -123,8 +126,9 @@ def _login(client, username, password):
 
 def _grants(username):
     return set(
-        UnitUserObjectPermission.objects.filter(user__username=username)
-        .values_list("permission__codename", "content_object__code", "directory_source__source")
+        UnitUserObjectPermission.objects.filter(user__username=username).values_list(
+            "permission__codename", "content_object__code", "directory_source__source"
+        )
     )
 
 
@@ -212,9 +216,14 @@ def test_the_grants_admin_refuses_to_delete_a_directory_grant(directory, units):
     assert listing.content.decode().count("LDAP / Active Directory") == 2
     assert client.get(f"/admin/accounts/grant/{from_directory.pk}/delete/").status_code == 403
     assert client.post(f"/admin/accounts/grant/{from_directory.pk}/delete/", {"post": "yes"}).status_code == 403
-    bulk = client.post("/admin/accounts/grant/", {
-        "action": "delete_selected", "_selected_action": [from_directory.pk, local.pk], "post": "yes",
-    })
+    bulk = client.post(
+        "/admin/accounts/grant/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [from_directory.pk, local.pk],
+            "post": "yes",
+        },
+    )
     assert bulk.status_code == 403
     assert UnitUserObjectPermission.objects.filter(pk=from_directory.pk).exists()
     assert client.get(f"/admin/accounts/grant/{local.pk}/delete/").status_code == 200

@@ -1,5 +1,6 @@
 """Password guessing: django-axes locks the (account, address) pair after
 AXES_FAILURE_LIMIT wrong passwords, and every step is in the security log."""
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate

@@ -4,6 +4,7 @@ signs ID tokens with an RSA key made for the test (josepy). The login flow
 runs through mozilla-django-oidc's own views; a token that was tampered
 with, signed by another key, meant for another client or expired is refused
 and logged."""
+
 import base64
 import hashlib
 import json
@@ -18,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from accounts.models import SecurityEvent
-from personnel.models import Unit, UnitUserObjectPermission
-from personnel.services import unit_scope_rebuild
+from org.models import Unit, UnitUserObjectPermission
+from org.services import unit_scope_rebuild
 from tests.factories import UnitFactory
 
 ISSUER = "https://sso.customs.example"
@@ -56,10 +57,26 @@ class Provider:
 
     def id_token(self, nonce) -> str:
         now = int(time.time())
-        claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": "wang-0001", "iat": now, "exp": now + 300,
-                  "nonce": nonce, **self.claims_override}
-        signed = josepy.JWS.sign(json.dumps(claims).encode(), key=self.signing_key, alg=josepy.RS256,
-                                 kid=KID, protect=frozenset(["alg", "kid"])).to_compact().decode()
+        claims = {
+            "iss": ISSUER,
+            "aud": CLIENT_ID,
+            "sub": "wang-0001",
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            **self.claims_override,
+        }
+        signed = (
+            josepy.JWS.sign(
+                json.dumps(claims).encode(),
+                key=self.signing_key,
+                alg=josepy.RS256,
+                kid=KID,
+                protect=frozenset(["alg", "kid"]),
+            )
+            .to_compact()
+            .decode()
+        )
         if self.tamper:
             header, payload, signature = signed.split(".")
             claims["sub"] = "someone-else"
@@ -74,8 +91,13 @@ class Provider:
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         if issued is None or form["client_id"] != [CLIENT_ID] or challenge != issued["challenge"]:
             return 400, {}, json.dumps({"error": "invalid_grant"})
-        return 200, {}, json.dumps({"access_token": "access-1", "token_type": "Bearer",
-                                    "id_token": self.id_token(issued["nonce"])})
+        return (
+            200,
+            {},
+            json.dumps(
+                {"access_token": "access-1", "token_type": "Bearer", "id_token": self.id_token(issued["nonce"])}
+            ),
+        )
 
     def jwks_endpoint(self, request):
         public = self.key.public_key().to_json()
@@ -111,8 +133,14 @@ def provider(settings, db):
         "accounts.oidc.DirectoryOIDCBackend",
     ]
     idp = Provider()
-    idp.userinfo = {"sub": "wang-0001", "preferred_username": "wang", "email": "wang@customs.example",
-                    "given_name": "Fang", "family_name": "Wang", "groups": ["audit-shenzhen", "other"]}
+    idp.userinfo = {
+        "sub": "wang-0001",
+        "preferred_username": "wang",
+        "email": "wang@customs.example",
+        "given_name": "Fang",
+        "family_name": "Wang",
+        "groups": ["audit-shenzhen", "other"],
+    }
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_callback(responses.POST, f"{ISSUER}/token", callback=idp.token_endpoint)
         mock.add_callback(responses.GET, f"{ISSUER}/jwks", callback=idp.jwks_endpoint)
@@ -127,8 +155,11 @@ def _sign_in(client, idp):
 
 
 def _grants(username):
-    return set(UnitUserObjectPermission.objects.filter(user__username=username)
-               .values_list("permission__codename", "content_object__code", "directory_source__source"))
+    return set(
+        UnitUserObjectPermission.objects.filter(user__username=username).values_list(
+            "permission__codename", "content_object__code", "directory_source__source"
+        )
+    )
 
 
 def test_it_logs_in_through_the_provider_and_gives_the_mapped_grant(provider):
@@ -154,12 +185,15 @@ def test_it_logs_in_through_the_provider_and_gives_the_mapped_grant(provider):
     assert (removed.role, removed.unit_code, removed.changes) == ("audit", "5300", {"source": "oidc"})
 
 
-@pytest.mark.parametrize(("attack", "reason"), [
-    ("tampered", "JWS token verification failed."),
-    ("other key", "JWS token verification failed."),
-    ("other client", "ID token audience is not this client"),
-    ("expired", "ID token has expired"),
-])
+@pytest.mark.parametrize(
+    ("attack", "reason"),
+    [
+        ("tampered", "JWS token verification failed."),
+        ("other key", "JWS token verification failed."),
+        ("other client", "ID token audience is not this client"),
+        ("expired", "ID token has expired"),
+    ],
+)
 def test_it_refuses_and_logs_a_token_that_does_not_verify(provider, attack, reason, caplog):
     if attack == "tampered":
         provider.tamper = True
@@ -178,4 +212,5 @@ def test_it_refuses_and_logs_a_token_that_does_not_verify(provider, attack, reas
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN_FAILED).count() == 1
     assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN).exists()
     assert [r.getMessage() for r in caplog.records if r.name == "accounts.oidc"] == [
-        f"OpenID Connect login refused: {reason}"]
+        f"OpenID Connect login refused: {reason}"
+    ]

@@ -1,14 +1,15 @@
 """The security event log: grant and account changes with who made them,
 read by hq supervision and superusers only, and append-only in the database."""
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import IntegrityError, InternalError, OperationalError, ProgrammingError, connection, transaction
 
 from accounts.models import SecurityEvent
-from personnel.models import UnitUserObjectPermission
-from personnel.roles import Role
-from personnel.services import grant_create, grant_delete
+from accounts.services import grant_create, grant_delete
+from org.models import UnitUserObjectPermission
+from org.roles import Role
 from tests.factories import UserFactory
 
 LOG = "/admin/accounts/securityevent/"
@@ -43,9 +44,14 @@ def test_it_logs_a_grant_given_and_taken_with_who_did_it(tree, root):
 def test_it_logs_grants_given_in_the_grants_admin_by_the_superuser(tree, root, client):
     clerk = UserFactory(username="clerk")
     client.force_login(root)
-    response = client.post("/admin/accounts/grant/add/", {
-        "user": clerk.pk, "role": Role.SUPERVISION, "content_object": tree["5200"].pk,
-    })
+    response = client.post(
+        "/admin/accounts/grant/add/",
+        {
+            "user": clerk.pk,
+            "role": Role.SUPERVISION,
+            "content_object": tree["5200"].pk,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     grant = UnitUserObjectPermission.objects.get(user=clerk)
     assert (grant.permission.codename, grant.content_object) == ("role_supervision", tree["5200"])
@@ -69,10 +75,17 @@ def test_it_logs_account_flag_and_group_changes_made_in_the_admin(root, client):
     clerk = UserFactory(username="clerk", is_staff=True, is_superuser=False)
     auditors = Group.objects.create(name="auditors")
     client.force_login(root)
-    response = client.post(f"/admin/auth/user/{clerk.pk}/change/", {
-        "username": "clerk", "is_active": "on", "is_superuser": "on", "groups": [auditors.pk],
-        "date_joined_0": "2025-01-01", "date_joined_1": "08:00:00",
-    })
+    response = client.post(
+        f"/admin/auth/user/{clerk.pk}/change/",
+        {
+            "username": "clerk",
+            "is_active": "on",
+            "is_superuser": "on",
+            "groups": [auditors.pk],
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "08:00:00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     events = {e.kind: e for e in SecurityEvent.objects.filter(user=clerk)}
     assert set(events) == {SecurityEvent.Kind.ACCOUNT_CHANGED, SecurityEvent.Kind.GROUPS_CHANGED}
@@ -81,10 +94,17 @@ def test_it_logs_account_flag_and_group_changes_made_in_the_admin(root, client):
     assert (flags.actor, flags.actor_username) == (root, "root")
     assert events[SecurityEvent.Kind.GROUPS_CHANGED].changes == {"groups": {"added": ["auditors"], "removed": []}}
     # Saving again with nothing changed writes nothing.
-    client.post(f"/admin/auth/user/{clerk.pk}/change/", {
-        "username": "clerk", "is_active": "on", "is_superuser": "on", "groups": [auditors.pk],
-        "date_joined_0": "2025-01-01", "date_joined_1": "08:00:00",
-    })
+    client.post(
+        f"/admin/auth/user/{clerk.pk}/change/",
+        {
+            "username": "clerk",
+            "is_active": "on",
+            "is_superuser": "on",
+            "groups": [auditors.pk],
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "08:00:00",
+        },
+    )
     assert SecurityEvent.objects.filter(user=clerk).count() == 2
 
 
@@ -110,10 +130,13 @@ def test_anyone_else_gets_404_for_every_page_of_the_log(persona, request, client
     assert "securityevent" not in client.get("/admin/").content.decode()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE accounts_securityevent SET username = 'someone-else'",
-    "DELETE FROM accounts_securityevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE accounts_securityevent SET username = 'someone-else'",
+        "DELETE FROM accounts_securityevent",
+    ],
+)
 def test_the_database_refuses_to_rewrite_or_empty_the_log(tree, root, statement):
     grant_create(user=UserFactory(username="clerk"), role=Role.HR, unit=tree["5100"], acting_user=root)
     with pytest.raises(REFUSED, match="append-only"), transaction.atomic(), connection.cursor() as cursor:

@@ -2,6 +2,7 @@
 use it: superusers and holders of a supervision grant, when
 TWO_FACTOR_REQUIRED is on. The codes are computed here from the device's key
 with the TOTP algorithm of RFC 6238, as an authenticator app would."""
+
 import base64
 import re
 
@@ -11,9 +12,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityEvent
-from personnel.models import Unit
-from personnel.roles import Role
-from personnel.services import grant_create, unit_scope_rebuild
+from accounts.services import grant_create
+from org.models import Unit
+from org.roles import Role
+from org.services import unit_scope_rebuild
 from tests.factories import UnitFactory, UserFactory
 
 LOGIN = "/accounts/login/"

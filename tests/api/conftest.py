@@ -1,5 +1,6 @@
 """The API tests run on the side-channel service of tests/security (its
 personas and marked records) and authenticate with real API tokens."""
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient

@@ -1,5 +1,6 @@
 """The API writes the access log where the pages do: need-to-know kinds and
 alerts, each list page and each record read; other kinds are not logged."""
+
 import pytest
 
 from integrity.models import AccessLog, Case, Complaint, RiskAlert
@@ -21,7 +22,9 @@ def test_it_logs_the_cases_listed_and_an_alert_read(service, api_as):
     cases = sorted(Case.objects.filter(case_no__in=["AJ-OFFICER-5101", "AJ-SUSPECT-5100"]).values_list("pk", flat=True))
     rows = _rows()
     assert [(u, a, k) for u, a, k, _ids in rows] == [
-        ("supervisor", "list", "integrity.case"), ("supervisor", "view", "integrity.riskalert")]
+        ("supervisor", "list", "integrity.case"),
+        ("supervisor", "view", "integrity.riskalert"),
+    ]
     assert sorted(int(pk) for pk in rows[0][3].split(",")) == cases
     assert rows[1][3] == str(alert)
 

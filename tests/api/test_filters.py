@@ -1,10 +1,11 @@
 """The lists' filters: every kind declares its date; unit and dates filter
 as computed by hand from the side-channel service."""
+
 import pytest
 from django.core.exceptions import FieldDoesNotExist
 
 from api.kinds import DATE_FIELDS, record_kinds
-from personnel.importing import kinds
+from core.importing import kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,8 @@ def test_it_filters_training_by_start_date_and_unit(service, api_as):
 def test_it_filters_a_year_kind_by_the_years_of_the_dates(service, api_as):
     client = api_as("admin")
     comments = lambda query: sorted(  # noqa: E731
-        row["comment"] for row in client.get(f"/api/leader_appraisals/?{query}").json()["results"])
+        row["comment"] for row in client.get(f"/api/leader_appraisals/?{query}").json()["results"]
+    )
     assert comments("date_from=2009-12-31") == ["评语A0200", "评语A5101"]
     assert comments("date_from=2010-01-01") == []
     assert comments("date_to=2009-01-01&unit=5101") == ["评语A5101"]

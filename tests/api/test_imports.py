@@ -1,8 +1,9 @@
 """Writes through the API: the import engine's rules, all rows or none."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from personnel.models import ImportLog
+from core.models import ImportLog
 from training.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,14 @@ def test_it_previews_a_dry_run_and_then_imports(service, api_as):
     before = TrainingRecord.objects.count()
     preview = client.post("/api/imports/training/?dry_run=1", {"file": _upload(HEADER + GOOD)}, format="multipart")
     assert preview.status_code == 200
-    assert preview.json() == {"kind": "training", "dry_run": True, "rows": 1, "created": 1, "updated": 0,
-                              "unchanged": 0}
+    assert preview.json() == {
+        "kind": "training",
+        "dry_run": True,
+        "rows": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+    }
     assert TrainingRecord.objects.count() == before
     done = client.post("/api/imports/training/", {"file": _upload(HEADER + GOOD)}, format="multipart")
     assert done.status_code == 201
@@ -43,21 +50,34 @@ def test_it_previews_a_dry_run_and_then_imports(service, api_as):
 
 def test_it_refuses_an_officer_outside_the_write_scope_like_an_unknown_one(service, api_as):
     client = api_as("hr")
-    outside = client.post("/api/imports/training/", {"file": _upload(HEADER + GOOD.replace("S5101", "S0200"))},
-                          format="multipart")
-    unknown = client.post("/api/imports/training/", {"file": _upload(HEADER + GOOD.replace("S5101", "S9999"))},
-                          format="multipart")
+    outside = client.post(
+        "/api/imports/training/", {"file": _upload(HEADER + GOOD.replace("S5101", "S0200"))}, format="multipart"
+    )
+    unknown = client.post(
+        "/api/imports/training/", {"file": _upload(HEADER + GOOD.replace("S5101", "S9999"))}, format="multipart"
+    )
     assert outside.status_code == unknown.status_code == 400
-    strip = lambda answer: [{**p, "message": p["message"].replace("S0200", "X").replace("S9999", "X")}  # noqa: E731
-                            for p in answer.json()["problems"]]
+
+    def strip(answer):
+        return [
+            {**p, "message": p["message"].replace("S0200", "X").replace("S9999", "X")}
+            for p in answer.json()["problems"]
+        ]
+
     assert strip(outside) == strip(unknown)
     assert [(p["row"], p["column"]) for p in outside.json()["problems"]] == [(2, "staff_no")]
 
 
 def test_it_takes_training_records_pushed_as_json_and_refuses_the_batch_on_one_bad_record(service, api_as):
     client = api_as("hr")
-    good = {"staff_no": "S5101", "course": "网络安全", "start_date": "2009-11-02", "end_date": "2009-11-02",
-            "days": 1, "mode": "online"}
+    good = {
+        "staff_no": "S5101",
+        "course": "网络安全",
+        "start_date": "2009-11-02",
+        "end_date": "2009-11-02",
+        "days": 1,
+        "mode": "online",
+    }
     bad = {**good, "course": "保密", "mode": "nosuch"}
     refused = client.post("/api/training/", [good, bad], format="json")
     assert refused.status_code == 400

@@ -1,12 +1,13 @@
 """/api/indicators/: the command's numbers and JSON shape, with the
 dashboard's small-counts rule for a reader who may not see the records."""
+
 import io
 import json
 
 import pytest
+from django.core.management import call_command
 
 from core import indicators as engine
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,14 @@ For each read endpoint the expected answer comes from the one scoping layer
 read it, 404 otherwise; a list holds exactly the visible records; no answer
 shows the identifying text of a record the persona may not read.
 """
+
 import pytest
 
 from api.urls import router
+from core.importing import kinds
 from integrity.models import Case, CaseOfficer, RiskAlert
 from org.access import DASHBOARD_ROLES, Access
-from personnel.importing import kinds
-from personnel.models import Unit
+from org.models import Unit
 from tests.integrity.factories import case_naming
 
 from .conftest import PERSONAS, hidden_texts
@@ -28,16 +29,20 @@ def _endpoints():
 def _visible(model, user, pk) -> bool:
     if model is CaseOfficer:
         row = CaseOfficer.objects.get(pk=pk)
-        return (CaseOfficer.objects.visible_to(user).filter(pk=pk).exists()
-                and Case.objects.visible_to(user).filter(pk=row.case_id).exists())
+        return (
+            CaseOfficer.objects.visible_to(user).filter(pk=pk).exists()
+            and Case.objects.visible_to(user).filter(pk=row.case_id).exists()
+        )
     return model.objects.visible_to(user).filter(pk=pk).exists()
 
 
 def _samples(service, model) -> dict:
     if model is CaseOfficer:
         case = service.samples[Case]
-        return {where: CaseOfficer.objects.filter(case_id=pk).values_list("pk", flat=True).first()
-                for where, pk in case.items()}
+        return {
+            where: CaseOfficer.objects.filter(case_id=pk).values_list("pk", flat=True).first()
+            for where, pk in case.items()
+        }
     return service.samples[model]
 
 
@@ -58,15 +63,14 @@ def test_it_answers_every_endpoint_as_the_pages_do(service, api_as, persona):
     problems = []
     for prefix, viewset in _endpoints():
         model = _model(viewset)
-        listed = client.get(f"/api/{prefix}/?page_size=500&status=" if prefix == "alerts" else
-                            f"/api/{prefix}/?page_size=500")
+        listed = client.get(
+            f"/api/{prefix}/?page_size=500&status=" if prefix == "alerts" else f"/api/{prefix}/?page_size=500"
+        )
         assert listed.status_code == 200, (prefix, listed.status_code)
         text = listed.content.decode()
         problems += [f"{prefix} list shows {t}" for t in hidden if t in text]
         ids = {row["id"] for row in listed.json()["results"]}
-        expected = set(
-            pk for pk in model.objects.values_list("pk", flat=True) if _visible(model, user, pk)
-        )
+        expected = set(pk for pk in model.objects.values_list("pk", flat=True) if _visible(model, user, pk))
         if prefix == "alerts":
             expected = set(RiskAlert.objects.filter(pk__in=expected).active().values_list("pk", flat=True))
         if ids != expected:

@@ -1,4 +1,5 @@
 """A page of any endpoint costs a fixed number of queries, whatever its size."""
+
 import datetime as dt
 
 import pytest
@@ -13,8 +14,12 @@ pytestmark = pytest.mark.django_db
 def _more_training(service, n):
     for i in range(n):
         TrainingRecord.objects.create(
-            officer=service.officer["5101"], course=f"课程{i}", start_date=dt.date(2009, 4, 1 + i),
-            end_date=dt.date(2009, 4, 1 + i), days=1, mode=TrainingRecord.Mode.ONLINE,
+            officer=service.officer["5101"],
+            course=f"课程{i}",
+            start_date=dt.date(2009, 4, 1 + i),
+            end_date=dt.date(2009, 4, 1 + i),
+            days=1,
+            mode=TrainingRecord.Mode.ONLINE,
         )
 
 

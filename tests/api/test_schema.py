@@ -1,5 +1,6 @@
 """The OpenAPI schema validates; the documentation pages load their scripts
 from the installed sidecar package, never a CDN or an inline script."""
+
 import re
 
 import pytest
@@ -19,8 +20,14 @@ def test_the_schema_validates_as_openapi_3_and_lists_every_endpoint(service):
     schema = _client(service).get("/api/schema/?format=json").json()
     validate(schema)
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/indicators/", "/api/imports/{kind}/", "/api/alerts/{id}/", "/api/cases/",
-                 "/api/training/", "/api/units/{id}/"):
+    for path in (
+        "/api/indicators/",
+        "/api/imports/{kind}/",
+        "/api/alerts/{id}/",
+        "/api/cases/",
+        "/api/training/",
+        "/api/units/{id}/",
+    ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/training/"]
 
@@ -59,5 +66,5 @@ def test_the_browsable_api_answers_a_session_and_runs_only_files_of_this_site(se
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/html")
     html = answer.content.decode()
     assert "黄埔海关" in html
-    for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+    for attributes, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
         assert 'src="/static/' in attributes or 'type="application/json"' in attributes, attributes

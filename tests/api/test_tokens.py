@@ -1,5 +1,6 @@
 """Per-user API tokens: only a digest stored, expiry, revocation, read-only,
 throttling per token, every use logged; the page where a user manages them."""
+
 import datetime as dt
 import hashlib
 
@@ -15,8 +16,14 @@ from .conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"staff_no": "S5101", "course": "海关法规", "start_date": "2009-09-01", "end_date": "2009-09-01",
-        "days": 1, "mode": "online"}
+GOOD = {
+    "staff_no": "S5101",
+    "course": "海关法规",
+    "start_date": "2009-09-01",
+    "end_date": "2009-09-01",
+    "days": 1,
+    "mode": "online",
+}
 
 
 def _bearer(raw):

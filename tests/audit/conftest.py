@@ -4,10 +4,11 @@ erin: audit at 5100 (sees 5100, 5101, 5102). gina: audit at 9100, the
 Guangdong supervisory office (5100 and 5200 with their subtrees). hank:
 audit at 0200 (Tianjin only).
 """
+
 import pytest
 
-from personnel.roles import Role
-from personnel.services import grant_create
+from accounts.services import grant_create
+from org.roles import Role
 from tests.factories import UserFactory
 
 

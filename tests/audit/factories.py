@@ -1,10 +1,11 @@
 """Factories for audit records (tests/audit only)."""
+
 import datetime as dt
 
 import factory
 
+from accounts.services import grant_create
 from audit.models import Audit, Finding, InternalControl
-from personnel.services import grant_create
 from tests.factories import UserFactory
 
 

@@ -82,8 +82,11 @@ def test_it_keeps_who_changed_a_finding(erin, records):
 
 def test_it_rejects_an_audited_period_that_ends_before_it_starts(erin, tree):
     audit = Audit(
-        audit_no="BAD", kind=Audit.Kind.MANAGEMENT, unit=tree["5100"],
-        period_start=dt.date(2008, 1, 1), period_end=dt.date(2007, 12, 31),
+        audit_no="BAD",
+        kind=Audit.Kind.MANAGEMENT,
+        unit=tree["5100"],
+        period_start=dt.date(2008, 1, 1),
+        period_end=dt.date(2007, 12, 31),
     )
     with pytest.raises(ValidationError) as caught:
         audit_save(audit=audit, acting_user=erin)
@@ -109,14 +112,26 @@ def test_it_lists_only_scoped_findings_in_the_admin(client, hank, records):
 def test_it_lets_an_auditor_add_an_audit_with_findings_in_the_admin(client, erin, officers, tree):
     client.force_login(erin)
     leader = officers["5101"]
-    response = client.post(reverse("admin:audit_audit_add"), {
-        "audit_no": "GZ-2009-01", "kind": "economic_responsibility", "unit": tree["5101"].pk,
-        "officer": leader.pk, "period_start": "2006-01-01", "period_end": "2008-12-31",
-        "completed_date": "2009-05-20", "finding_count": "1",
-        "findings-TOTAL_FORMS": "1", "findings-INITIAL_FORMS": "0",
-        "findings-MIN_NUM_FORMS": "0", "findings-MAX_NUM_FORMS": "1000",
-        "findings-0-description": "招待费超标", "findings-0-deadline": "2009-08-31", "findings-0-status": "open",
-    })
+    response = client.post(
+        reverse("admin:audit_audit_add"),
+        {
+            "audit_no": "GZ-2009-01",
+            "kind": "economic_responsibility",
+            "unit": tree["5101"].pk,
+            "officer": leader.pk,
+            "period_start": "2006-01-01",
+            "period_end": "2008-12-31",
+            "completed_date": "2009-05-20",
+            "finding_count": "1",
+            "findings-TOTAL_FORMS": "1",
+            "findings-INITIAL_FORMS": "0",
+            "findings-MIN_NUM_FORMS": "0",
+            "findings-MAX_NUM_FORMS": "1000",
+            "findings-0-description": "招待费超标",
+            "findings-0-deadline": "2009-08-31",
+            "findings-0-status": "open",
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     audit = Audit.objects.get(audit_no="GZ-2009-01")
     assert (audit.officer, audit.history.first().history_user) == (leader, erin)
@@ -126,12 +141,21 @@ def test_it_lets_an_auditor_add_an_audit_with_findings_in_the_admin(client, erin
 
 def test_it_refuses_an_audit_on_a_unit_outside_the_grant_in_the_admin(client, erin, tree):
     client.force_login(erin)
-    response = client.post(reverse("admin:audit_audit_add"), {
-        "audit_no": "TJ-X", "kind": "management", "unit": tree["0200"].pk,
-        "period_start": "2006-01-01", "period_end": "2008-12-31", "finding_count": "0",
-        "findings-TOTAL_FORMS": "0", "findings-INITIAL_FORMS": "0",
-        "findings-MIN_NUM_FORMS": "0", "findings-MAX_NUM_FORMS": "1000",
-    })
+    response = client.post(
+        reverse("admin:audit_audit_add"),
+        {
+            "audit_no": "TJ-X",
+            "kind": "management",
+            "unit": tree["0200"].pk,
+            "period_start": "2006-01-01",
+            "period_end": "2008-12-31",
+            "finding_count": "0",
+            "findings-TOTAL_FORMS": "0",
+            "findings-INITIAL_FORMS": "0",
+            "findings-MIN_NUM_FORMS": "0",
+            "findings-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 200
     assert "unit" in response.context["adminform"].form.errors
     assert not Audit.objects.exists()

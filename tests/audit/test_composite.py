@@ -3,6 +3,7 @@
 officers, surveys, appraisals or inspections exist, so every other
 indicator has denominator 0 and is left out of the mean.
 """
+
 import datetime as dt
 import io
 from fractions import Fraction
@@ -16,8 +17,8 @@ from django.urls import reverse
 from audit import composite
 from audit.models import Audit
 from core import indicators as engine
-from personnel.models import Unit
-from personnel.services import unit_scope_rebuild
+from org.models import Unit
+from org.services import unit_scope_rebuild
 from tests.audit.factories import AuditFactory, InternalControlFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,9 @@ def test_it_weights_indicators_from_the_settings(assessed, settings):
     # 5200 = 100 × (3 + 5/9) / 5 = 640/9 ≈ 71.11, 0200 = 100 × 3/5 = 60.
     settings.COMPOSITE_WEIGHTS = {**settings.COMPOSITE_WEIGHTS, "audit_coverage": 3}
     assert [(code, c) for _r, code, c, _m in ranking(assessed)] == [
-        ("5200", Fraction(640, 9)), ("0200", Fraction(60)), ("5100", Fraction(50)),
+        ("5200", Fraction(640, 9)),
+        ("0200", Fraction(60)),
+        ("5100", Fraction(50)),
     ]
 
 

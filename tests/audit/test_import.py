@@ -1,10 +1,11 @@
 """Import and export of audits, findings and internal controls."""
+
 import datetime as dt
 
 import pytest
 
 from audit.models import Audit, Finding, InternalControl
-from personnel.importing import records_export, records_import
+from core.importing import records_export, records_import
 from tests.audit.factories import AuditFactory
 from tests.factories import OfficerFactory
 
@@ -31,7 +32,11 @@ def test_it_imports_audits_and_reimports_its_export_unchanged(erin, leader):
     assert (outcome.succeeded, outcome.created) == (True, 2)
     gz = Audit.objects.get(audit_no="GZ-2009-01")
     assert (gz.kind, gz.unit.code, gz.officer, gz.completed_date, gz.finding_count) == (
-        "economic_responsibility", "5100", leader, dt.date(2009, 5, 20), 2,
+        "economic_responsibility",
+        "5100",
+        leader,
+        dt.date(2009, 5, 20),
+        2,
     )
     hp = Audit.objects.get(audit_no="HP-2009-02")
     assert (hp.kind, hp.officer, hp.completed_date) == ("management", None, None)
@@ -52,7 +57,8 @@ def test_it_imports_findings_against_recorded_audits(erin, leader):
     outcome = run("audit_findings", text, erin)
     assert (outcome.succeeded, outcome.created) == (True, 2)
     assert list(Finding.objects.order_by("deadline").values_list("description", "status")) == [
-        ("招待费超标", "open"), ("固定资产未入账", "rectified"),
+        ("招待费超标", "open"),
+        ("固定资产未入账", "rectified"),
     ]
     exported = records_export(kind="audit_findings", acting_user=erin).csv
     assert exported.splitlines()[0] == "audit_no,description,deadline,status"

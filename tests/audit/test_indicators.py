@@ -4,6 +4,7 @@ The tree (tests/conftest.py) holds five customs that count: 5100 and 0200,
 5200 (direct), 5101 and 5201 (subordinate). 5102 is a department, the
 offices and hq are not customs.
 """
+
 import datetime as dt
 import json
 from io import StringIO
@@ -16,10 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import Audit
 from core import indicators as engine
 from integrity.models import Inspection
-from personnel.models import Unit
+from org.models import Unit
 from tests.audit.factories import AuditFactory, InternalControlFactory
+from tests.dashboard.factories import SPEC_ORDER, TrainingRecordFactory
 from tests.factories import LeaderAppraisalFactory, OfficerFactory
-from tests.indicators.factories import SPEC_ORDER, TrainingRecordFactory
 from training.models import PoliticalWork
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,10 @@ def test_it_lists_each_customs_with_its_covered_areas(tree, coverage):
     ]
     gz = members.get(code="5100")
     assert (gz.covers_political_work, gz.covers_training, gz.covers_leader_appraisal, gz.covers_supervision) == (
-        True, True, True, False,
+        True,
+        True,
+        True,
+        False,
     )
 
 
@@ -178,10 +182,12 @@ def test_it_prints_the_three_indicators_in_the_command(tree, coverage, audits, c
     call_command("indicators", "--year", "2009", "--unit", "5100", "--format", "json", stdout=out)
     payload = json.loads(out.getvalue())
     keys = [row["key"] for row in payload["indicators"]]
-    assert keys[:len(SPEC_ORDER)] == SPEC_ORDER  # indicators added since follow the twelve
+    assert keys[: len(SPEC_ORDER)] == SPEC_ORDER  # indicators added since follow the twelve
     rows = {row["key"]: row for row in payload["indicators"]}
-    assert {k: (rows[k]["numerator"], rows[k]["denominator"], rows[k]["value"], rows[k]["met"]) for k in (
-        "information_coverage", "audit_coverage", "internal_control_rate")} == {
+    assert {
+        k: (rows[k]["numerator"], rows[k]["denominator"], rows[k]["value"], rows[k]["met"])
+        for k in ("information_coverage", "audit_coverage", "internal_control_rate")
+    } == {
         "information_coverage": (5, 8, 0.625, False),
         "audit_coverage": (1, 2, 0.5, False),
         "internal_control_rate": (1, 2, 0.5, False),
@@ -194,9 +200,19 @@ def test_it_prints_the_twelve_keys_in_the_order_of_the_specification_then_the_ad
     payload = json.loads(out.getvalue())
     # The twelve first, in the spec's order; indicators added since follow them.
     assert [row["key"] for row in payload["indicators"]] == [
-        "training_days_12", "leader_fulltime_training_5y", "reserve_two_leadership_posts", "reserve_grassroots",
-        "leadership_team_age", "integrity_appraisal_pass_rate", "case_involvement_rate", "satisfaction_rate",
-        "inspection_pass_rate", "information_coverage", "audit_coverage", "internal_control_rate",
-        "risk_point_review_rate", "rectification_completion_rate",
+        "training_days_12",
+        "leader_fulltime_training_5y",
+        "reserve_two_leadership_posts",
+        "reserve_grassroots",
+        "leadership_team_age",
+        "integrity_appraisal_pass_rate",
+        "case_involvement_rate",
+        "satisfaction_rate",
+        "inspection_pass_rate",
+        "information_coverage",
+        "audit_coverage",
+        "internal_control_rate",
+        "risk_point_review_rate",
+        "rectification_completion_rate",
     ]
     assert payload["unit"] is None

@@ -3,6 +3,7 @@
 Personas as in test_rectification.py; the evidence storage is the test
 settings' throwaway folder.
 """
+
 import datetime as dt
 import hashlib
 import io
@@ -20,7 +21,7 @@ from audit.services import rectification_attach, rectification_create
 from core.evidence import evidence_verify
 from integrity.models import AccessLog, CaseEvidence, RiskAlert
 from integrity.services import case_evidence_attach
-from personnel.roles import Role
+from org.roles import Role
 from tests.audit.factories import AuditFactory, FindingFactory, user_with_grant
 from tests.factories import OfficerFactory
 from tests.integrity.factories import RiskAlertFactory, case_naming
@@ -59,12 +60,24 @@ def people(tree):
 
 @pytest.fixture
 def items(people, tree):
-    here = rectification_create(department="audit", unit=tree["5101"], officer=people["rita_officer"],
-                                description="黄埔库存账实不符", measures="盘点调账", deadline=D(2099, 6, 30),
-                                acting_user=people["erin"])
-    there = rectification_create(department="audit", unit=tree["0200"], officer=OfficerFactory(unit=tree["0200"]),
-                                 description="天津票据管理不规范", measures="整改", deadline=D(2099, 6, 30),
-                                 acting_user=people["hank"])
+    here = rectification_create(
+        department="audit",
+        unit=tree["5101"],
+        officer=people["rita_officer"],
+        description="黄埔库存账实不符",
+        measures="盘点调账",
+        deadline=D(2099, 6, 30),
+        acting_user=people["erin"],
+    )
+    there = rectification_create(
+        department="audit",
+        unit=tree["0200"],
+        officer=OfficerFactory(unit=tree["0200"]),
+        description="天津票据管理不规范",
+        measures="整改",
+        deadline=D(2099, 6, 30),
+        acting_user=people["hank"],
+    )
     return {"here": here, "there": there}
 
 
@@ -110,8 +123,20 @@ def test_it_exports_the_ledger_in_the_usual_layout(client, items, people):
     client.force_login(people["erin"])
     response = client.get(reverse("audit:ledger_export"), {"unit": "5100"})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[2][:9] == ("序号", "问题来源", "问题描述", "整改措施", "责任单位", "责任人", "整改时限", "整改状态", "销号日期")
-    assert [(r[0], r[2], r[4], r[5], r[7]) for r in rows[3:]] == [(1, "黄埔库存账实不符", "黄埔海关", "整改责任人", "整改中")]
+    assert rows[2][:9] == (
+        "序号",
+        "问题来源",
+        "问题描述",
+        "整改措施",
+        "责任单位",
+        "责任人",
+        "整改时限",
+        "整改状态",
+        "销号日期",
+    )
+    assert [(r[0], r[2], r[4], r[5], r[7]) for r in rows[3:]] == [
+        (1, "黄埔库存账实不符", "黄埔海关", "整改责任人", "整改中")
+    ]
     assert "天津票据管理不规范" not in str(rows)
 
 
@@ -124,8 +149,17 @@ def test_it_opens_an_item_from_a_finding_through_the_page(client, people, tree):
     client.force_login(people["erin"])
     url = f"{reverse('audit:ledger_new')}?finding={finding.pk}"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"department": "audit", "unit": "5101", "officer": "R5101", "measures": "退赔",
-                                 "description": "", "deadline": ""})
+    response = client.post(
+        url,
+        {
+            "department": "audit",
+            "unit": "5101",
+            "officer": "R5101",
+            "measures": "退赔",
+            "description": "",
+            "deadline": "",
+        },
+    )
     item = finding.rectifications.get()
     assert response.url == reverse("audit:ledger_item", args=[item.pk])
     assert (item.description, item.deadline, item.officer) == ("公务接待超标", D(2099, 1, 31), people["rita_officer"])
@@ -137,8 +171,10 @@ def test_it_opens_an_item_from_a_finding_through_the_page(client, people, tree):
 def test_it_stores_evidence_with_its_hash_outside_every_public_url(client, items, people, settings, evidence_root):
     item = items["here"]
     client.force_login(people["rita"])
-    client.post(reverse("audit:ledger_action", args=[item.pk, "upload"]),
-                {"file": SimpleUploadedFile("盘点表.pdf", PDF, content_type="application/pdf"), "description": "盘点表"})
+    client.post(
+        reverse("audit:ledger_action", args=[item.pk, "upload"]),
+        {"file": SimpleUploadedFile("盘点表.pdf", PDF, content_type="application/pdf"), "description": "盘点表"},
+    )
     evidence = item.evidence.get()
     assert (evidence.original_name, evidence.content_type, evidence.size) == ("盘点表.pdf", "application/pdf", len(PDF))
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
@@ -160,8 +196,9 @@ def test_it_stores_evidence_with_its_hash_outside_every_public_url(client, items
 
 
 def test_it_answers_404_for_evidence_out_of_scope(client, items, people):
-    evidence = rectification_attach(item=items["here"], upload=SimpleUploadedFile("a.png", PNG),
-                                    acting_user=people["rita"])
+    evidence = rectification_attach(
+        item=items["here"], upload=SimpleUploadedFile("a.png", PNG), acting_user=people["rita"]
+    )
     url = reverse("audit:evidence_download", args=[evidence.pk])
     for name in ("hank", "otto"):
         client.force_login(people[name])
@@ -176,12 +213,15 @@ def test_it_lets_only_the_responsible_person_upload(items, people):
     assert RectificationEvidence.objects.count() == 0
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("程序.exe", b"MZ\x90\x00" + b"\x00" * 60, "not a file type"),
-    ("伪装.pdf", b"MZ\x90\x00" + b"\x00" * 60, "not a file type"),
-    ("说明.txt", "纯文本".encode(), "not a file type"),
-    ("图片.pdf", PNG, "does not contain what its name says"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("程序.exe", b"MZ\x90\x00" + b"\x00" * 60, "not a file type"),
+        ("伪装.pdf", b"MZ\x90\x00" + b"\x00" * 60, "not a file type"),
+        ("说明.txt", "纯文本".encode(), "not a file type"),
+        ("图片.pdf", PNG, "does not contain what its name says"),
+    ],
+)
 def test_it_refuses_a_forbidden_type_by_its_content(items, people, english, name, content, message):
     with pytest.raises(ValidationError, match=message):
         rectification_attach(item=items["here"], upload=SimpleUploadedFile(name, content), acting_user=people["rita"])
@@ -193,8 +233,9 @@ def test_it_refuses_an_oversize_file(items, people, settings, english):
     with pytest.raises(ValidationError, match="largest file accepted"):
         rectification_attach(item=items["here"], upload=SimpleUploadedFile("a.pdf", PDF), acting_user=people["rita"])
     settings.EVIDENCE_MAX_BYTES = len(PDF)
-    assert rectification_attach(item=items["here"], upload=SimpleUploadedFile("a.pdf", PDF),
-                                acting_user=people["rita"]).size == len(PDF)
+    assert rectification_attach(
+        item=items["here"], upload=SimpleUploadedFile("a.pdf", PDF), acting_user=people["rita"]
+    ).size == len(PDF)
 
 
 def test_it_logs_every_download_of_case_evidence_and_hides_it_out_of_scope(client, people, tree):
@@ -208,7 +249,11 @@ def test_it_logs_every_download_of_case_evidence_and_hides_it_out_of_scope(clien
     assert b"".join(client.get(url).streaming_content) == PDF
     row = AccessLog.objects.order_by("-pk").first()
     assert (AccessLog.objects.count(), row.record_kind, row.object_ids, row.user) == (
-        before + 1, "integrity.caseevidence", str(evidence.pk), people["sam"])
+        before + 1,
+        "integrity.caseevidence",
+        str(evidence.pk),
+        people["sam"],
+    )
     page = client.get(reverse("integrity:case_evidence", args=[case.pk]))
     assert evidence.sha256 in page.content.decode()
     # Tianjin's supervisor, the auditor and the officer named in the case: 404.
@@ -221,8 +266,12 @@ def test_it_logs_every_download_of_case_evidence_and_hides_it_out_of_scope(clien
 
 
 def test_it_opens_an_item_from_a_closed_alert_through_the_page_and_logs_the_read(client, people, tree):
-    alert = RiskAlertFactory(officer=OfficerFactory(unit=tree["5101"]), status=RiskAlert.Status.CLOSED,
-                             disposition=RiskAlert.Disposition.ACTION_TAKEN, note="已约谈")
+    alert = RiskAlertFactory(
+        officer=OfficerFactory(unit=tree["5101"]),
+        status=RiskAlert.Status.CLOSED,
+        disposition=RiskAlert.Disposition.ACTION_TAKEN,
+        note="已约谈",
+    )
     client.force_login(people["erin"])  # audit: alerts are not theirs to see
     assert client.get(reverse("audit:ledger_new"), {"alert": alert.pk}).status_code == 404
     client.force_login(people["sam"])
@@ -231,7 +280,16 @@ def test_it_opens_an_item_from_a_closed_alert_through_the_page_and_logs_the_read
     assert client.get(url).status_code == 200
     assert AccessLog.objects.filter(record_kind="integrity.riskalert").count() == before + 1
     # The form's department is overridden by the source's: supervision.
-    client.post(url, {"department": "audit", "unit": "5101", "officer": "R5101", "measures": "轮岗",
-                      "description": "查验岗位长期未轮岗", "deadline": "2099-03-31"})
+    client.post(
+        url,
+        {
+            "department": "audit",
+            "unit": "5101",
+            "officer": "R5101",
+            "measures": "轮岗",
+            "description": "查验岗位长期未轮岗",
+            "deadline": "2099-03-31",
+        },
+    )
     item = alert.rectifications.get()
     assert (item.department, item.unit, item.deadline) == ("supervision", tree["5101"], D(2099, 3, 31))

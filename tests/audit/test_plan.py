@@ -18,33 +18,87 @@ def plan_data(tree):
     AuditFactory(audit_no="GZ-OLD", unit=tree["5100"], kind=K.MANAGEMENT, completed_date=dt.date(2004, 12, 31))
     AuditFactory(audit_no="HP-OK", unit=tree["5101"], kind=K.MANAGEMENT, completed_date=dt.date(2005, 1, 1))
     AuditFactory(audit_no="SZ-SPECIAL", unit=tree["5200"], kind=K.SPECIAL, completed_date=dt.date(2009, 3, 1))
-    AuditFactory(audit_no="TJ-OK", unit=tree["0200"], kind=K.ECONOMIC_RESPONSIBILITY, completed_date=dt.date(2008, 1, 1))
+    AuditFactory(
+        audit_no="TJ-OK", unit=tree["0200"], kind=K.ECONOMIC_RESPONSIBILITY, completed_date=dt.date(2008, 1, 1)
+    )
 
     # Leadership tenures that ended: one audited, one audited only on another
     # unit, one not audited at all, one ended before the window.
     chief = OfficerFactory(staff_no="L1", unit=tree["5100"], is_leader=True)
-    audited = PostingFactory(officer=chief, unit=tree["5101"], position="关长", leadership=True,
-                             start_date=dt.date(2003, 1, 1), end_date=dt.date(2008, 6, 30))
-    AuditFactory(audit_no="ER-L1", unit=tree["5101"], officer=chief, kind=K.ECONOMIC_RESPONSIBILITY,
-                 period_start=dt.date(2003, 1, 1), period_end=dt.date(2008, 6, 30), completed_date=None)
+    audited = PostingFactory(
+        officer=chief,
+        unit=tree["5101"],
+        position="关长",
+        leadership=True,
+        start_date=dt.date(2003, 1, 1),
+        end_date=dt.date(2008, 6, 30),
+    )
+    AuditFactory(
+        audit_no="ER-L1",
+        unit=tree["5101"],
+        officer=chief,
+        kind=K.ECONOMIC_RESPONSIBILITY,
+        period_start=dt.date(2003, 1, 1),
+        period_end=dt.date(2008, 6, 30),
+        completed_date=None,
+    )
     deputy = OfficerFactory(staff_no="L2", unit=tree["5100"], is_leader=True)
-    PostingFactory(officer=deputy, unit=tree["5101"], position="副关长", leadership=True,
-                   start_date=dt.date(2004, 1, 1), end_date=dt.date(2009, 2, 28))
-    AuditFactory(audit_no="ER-L2-ELSEWHERE", unit=tree["5100"], officer=deputy, kind=K.ECONOMIC_RESPONSIBILITY,
-                 period_start=dt.date(2004, 1, 1), period_end=dt.date(2009, 2, 28), completed_date=None)
-    PostingFactory(officer=OfficerFactory(staff_no="L3", unit=tree["5200"]), unit=tree["5200"], position="关长",
-                   leadership=True, start_date=dt.date(2001, 1, 1), end_date=dt.date(2009, 9, 30))
-    PostingFactory(officer=OfficerFactory(staff_no="L4", unit=tree["5200"]), unit=tree["5200"], position="副关长",
-                   leadership=True, start_date=dt.date(1999, 1, 1), end_date=dt.date(2004, 12, 31))
+    PostingFactory(
+        officer=deputy,
+        unit=tree["5101"],
+        position="副关长",
+        leadership=True,
+        start_date=dt.date(2004, 1, 1),
+        end_date=dt.date(2009, 2, 28),
+    )
+    AuditFactory(
+        audit_no="ER-L2-ELSEWHERE",
+        unit=tree["5100"],
+        officer=deputy,
+        kind=K.ECONOMIC_RESPONSIBILITY,
+        period_start=dt.date(2004, 1, 1),
+        period_end=dt.date(2009, 2, 28),
+        completed_date=None,
+    )
+    PostingFactory(
+        officer=OfficerFactory(staff_no="L3", unit=tree["5200"]),
+        unit=tree["5200"],
+        position="关长",
+        leadership=True,
+        start_date=dt.date(2001, 1, 1),
+        end_date=dt.date(2009, 9, 30),
+    )
+    PostingFactory(
+        officer=OfficerFactory(staff_no="L4", unit=tree["5200"]),
+        unit=tree["5200"],
+        position="副关长",
+        leadership=True,
+        start_date=dt.date(1999, 1, 1),
+        end_date=dt.date(2004, 12, 31),
+    )
     # A tenure that ends after the as-of date is not over yet; a non-leadership one never is due.
-    PostingFactory(officer=OfficerFactory(staff_no="L5", unit=tree["0200"]), unit=tree["0200"], position="关长",
-                   leadership=True, start_date=dt.date(2002, 1, 1), end_date=dt.date(2009, 10, 2))
-    PostingFactory(officer=OfficerFactory(staff_no="C1", unit=tree["0200"]), unit=tree["0200"], position="科员",
-                   leadership=False, start_date=dt.date(2002, 1, 1), end_date=dt.date(2008, 1, 1))
+    PostingFactory(
+        officer=OfficerFactory(staff_no="L5", unit=tree["0200"]),
+        unit=tree["0200"],
+        position="关长",
+        leadership=True,
+        start_date=dt.date(2002, 1, 1),
+        end_date=dt.date(2009, 10, 2),
+    )
+    PostingFactory(
+        officer=OfficerFactory(staff_no="C1", unit=tree["0200"]),
+        unit=tree["0200"],
+        position="科员",
+        leadership=False,
+        start_date=dt.date(2002, 1, 1),
+        end_date=dt.date(2008, 1, 1),
+    )
 
     gz_audit = Audit.objects.get(audit_no="GZ-OLD")
     FindingFactory(audit=gz_audit, description="逾期未整改", deadline=dt.date(2009, 9, 30))
-    FindingFactory(audit=gz_audit, description="整改中逾期", deadline=dt.date(2009, 1, 1), status=Finding.Status.RECTIFYING)
+    FindingFactory(
+        audit=gz_audit, description="整改中逾期", deadline=dt.date(2009, 1, 1), status=Finding.Status.RECTIFYING
+    )
     FindingFactory(audit=gz_audit, description="截止当天", deadline=dt.date(2009, 10, 1))
     FindingFactory(audit=gz_audit, description="已整改", deadline=dt.date(2009, 1, 1), status=Finding.Status.RECTIFIED)
     FindingFactory(audit=Audit.objects.get(audit_no="TJ-OK"), description="天津逾期", deadline=dt.date(2009, 1, 1))

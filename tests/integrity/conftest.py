@@ -4,10 +4,11 @@ erin: supervision at hq (reads the access log). frank: supervision at 5200
 only, and himself an officer of 5200. bob (shared): supervision at 9100,
 covering 5100 and 5200.
 """
+
 import pytest
 
-from personnel.roles import Role
-from personnel.services import grant_create
+from accounts.services import grant_create
+from org.roles import Role
 from tests.factories import OfficerFactory, UserFactory
 
 

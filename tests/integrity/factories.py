@@ -1,10 +1,19 @@
 """Factories for the supervision records."""
+
 import datetime as dt
 
 import factory
 
 from integrity.models import (
-    Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint, Survey,
+    Case,
+    CaseOfficer,
+    Complaint,
+    EnforcementStat,
+    Inspection,
+    IntegrityAppraisal,
+    RiskAlert,
+    RiskPoint,
+    Survey,
 )
 from tests.factories import OfficerFactory
 

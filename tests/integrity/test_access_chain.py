@@ -1,5 +1,6 @@
 """The access log's guard (REPLACE, TRUNCATE, flush refused), its hash
 chain and ``verify_access_log``, and the reads it was missing."""
+
 import datetime as dt
 import hashlib
 import importlib
@@ -44,8 +45,11 @@ def as_database_admin():
         else:
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
             triggers = cursor.fetchall()
-            assert {name for name, _sql in triggers} == {f"{TABLE}_no_update", f"{TABLE}_no_delete",
-                                                        f"{TABLE}_no_replace"}
+            assert {name for name, _sql in triggers} == {
+                f"{TABLE}_no_update",
+                f"{TABLE}_no_delete",
+                f"{TABLE}_no_replace",
+            }
             for name, _sql in triggers:
                 cursor.execute(f"DROP TRIGGER {name}")
             yield cursor
@@ -85,8 +89,18 @@ def _verify():
 def test_it_chains_every_row_to_the_one_before_it(bob):
     first, second, third = _three_reads(bob)
     # The first row's hash, by hand from the documented canonical form.
-    content = [GENESIS, bob.pk, "bob", first.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
-               "view", "integrity.case", "7", 1, "shell", None]
+    content = [
+        GENESIS,
+        bob.pk,
+        "bob",
+        first.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "view",
+        "integrity.case",
+        "7",
+        1,
+        "shell",
+        None,
+    ]
     expected = hashlib.sha256(json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
     stored = list(AccessLog.objects.order_by("pk").values_list("prev_hash", "row_hash"))
     assert stored == [(GENESIS, expected), (expected, second.row_hash), (second.row_hash, third.row_hash)]
@@ -117,8 +131,9 @@ def test_concurrent_writers_do_not_fork_the_chain():
         try:
             for i in range(10):
                 with transaction.atomic():
-                    access_log_record(user=None, action=AccessLog.Action.VIEW, model=Case, object_ids=[n, i],
-                                      path="thread")
+                    access_log_record(
+                        user=None, action=AccessLog.Action.VIEW, model=Case, object_ids=[n, i], path="thread"
+                    )
         finally:
             connection.close()
 
@@ -143,15 +158,32 @@ def test_it_finds_a_row_edited_behind_the_systems_back(bob):
 
 def test_it_finds_an_edit_whose_hash_was_recomputed_for_the_row_alone(bob):
     first, second, third = _three_reads(bob)
-    forged = dict(AccessLog.objects.filter(pk=second.pk).values(
-        "prev_hash", "user_id", "username", "at", "action", "record_kind", "object_ids", "record_count", "path",
-        "ip_address",
-    ).get(), object_ids="99")
+    forged = dict(
+        AccessLog.objects.filter(pk=second.pk)
+        .values(
+            "prev_hash",
+            "user_id",
+            "username",
+            "at",
+            "action",
+            "record_kind",
+            "object_ids",
+            "record_count",
+            "path",
+            "ip_address",
+        )
+        .get(),
+        object_ids="99",
+    )
     with as_database_admin() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET object_ids = '99', row_hash = %s WHERE id = %s",
-                       [row_hash(**forged), second.pk])
-    with pytest.raises(CommandError, match=rf"broken at row {third.pk}: its previous-row hash is not the hash of "
-                                           r"the row before it"):
+        cursor.execute(
+            f"UPDATE {TABLE} SET object_ids = '99', row_hash = %s WHERE id = %s", [row_hash(**forged), second.pk]
+        )
+    with pytest.raises(
+        CommandError,
+        match=rf"broken at row {third.pk}: its previous-row hash is not the hash of "
+        r"the row before it",
+    ):
         _verify()
 
 
@@ -175,8 +207,9 @@ def test_its_migration_rebuilds_exactly_the_chain_the_writer_built(bob):
 
 def test_it_refuses_a_second_row_after_the_same_one(bob):
     first, second, _third = _three_reads(bob)
-    fork = AccessLog(username="mallory", action="view", record_kind="integrity.case", prev_hash=first.row_hash,
-                     row_hash="0" * 64)
+    fork = AccessLog(
+        username="mallory", action="view", record_kind="integrity.case", prev_hash=first.row_hash, row_hash="0" * 64
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         fork.save(force_insert=True)
     assert AccessLog.objects.filter(prev_hash=first.row_hash).get().pk == second.pk
@@ -190,7 +223,8 @@ def test_it_refuses_replace_on_sqlite(bob, verb):
         cursor.execute(
             f"{verb} INTO {TABLE} (id, username, at, action, record_kind, object_ids, record_count, path, "
             "prev_hash, row_hash) VALUES (%s, 'mallory', '2026-01-01 00:00:00', 'view', 'integrity.case', '1', 1, "
-            "'', %s, %s)", [first.pk, first.prev_hash, first.row_hash],
+            "'', %s, %s)",
+            [first.pk, first.prev_hash, first.row_hash],
         )
     first_now = AccessLog.objects.get(pk=first.pk)
     assert (first_now.username, first_now.object_ids) == ("bob", "7")
@@ -214,7 +248,8 @@ def test_it_refuses_upsert_on_postgresql(bob):
         cursor.execute(
             f"INSERT INTO {TABLE} (id, username, at, action, record_kind, object_ids, record_count, path, prev_hash, "
             "row_hash) VALUES (%s, 'mallory', now(), 'view', 'integrity.case', '1', 1, '', 'x', 'y') "
-            "ON CONFLICT (id) DO UPDATE SET username = 'mallory'", [first.pk],
+            "ON CONFLICT (id) DO UPDATE SET username = 'mallory'",
+            [first.pk],
         )
     assert AccessLog.objects.get(pk=first.pk).username == "bob"
 
@@ -256,7 +291,10 @@ def test_it_logs_the_delete_confirmation_page(client, bob, officers):
     assert client.get(f"/admin/integrity/case/{case.pk}/delete/").status_code == 200
     entry = AccessLog.objects.get(user=bob)
     assert (entry.action, entry.record_kind, entry.object_ids, entry.path) == (
-        "view", "integrity.case", str(case.pk), f"/admin/integrity/case/{case.pk}/delete/"
+        "view",
+        "integrity.case",
+        str(case.pk),
+        f"/admin/integrity/case/{case.pk}/delete/",
     )
 
 

@@ -1,4 +1,5 @@
 """The append-only access log and the admin surfaces that write it."""
+
 import pytest
 from django.db import DatabaseError, transaction
 
@@ -125,9 +126,16 @@ def test_it_shows_the_access_log_to_hq_supervision_only_and_to_nobody_for_editin
 
 def _case_form(officer_pk, case_no="AJ-NEW"):
     return {
-        "case_no": case_no, "opened_date": "2009-12-01", "category": "discipline", "status": "open",
-        "involved-TOTAL_FORMS": "1", "involved-INITIAL_FORMS": "0", "involved-MIN_NUM_FORMS": "0",
-        "involved-MAX_NUM_FORMS": "1000", "involved-0-officer": str(officer_pk), "involved-0-sanction": "",
+        "case_no": case_no,
+        "opened_date": "2009-12-01",
+        "category": "discipline",
+        "status": "open",
+        "involved-TOTAL_FORMS": "1",
+        "involved-INITIAL_FORMS": "0",
+        "involved-MIN_NUM_FORMS": "0",
+        "involved-MAX_NUM_FORMS": "1000",
+        "involved-0-officer": str(officer_pk),
+        "involved-0-sanction": "",
     }
 
 

@@ -1,13 +1,14 @@
 """The alert desk: queue, alert page, actions, and two reviewers at once."""
+
 import datetime as dt
 
 import pytest
 from django.utils import translation
 
+from accounts.services import grant_create
 from integrity.models import AccessLog, Case
 from integrity.services import AlertChanged, alert_close, alert_start_review
-from personnel.roles import Role
-from personnel.services import grant_create
+from org.roles import Role
 from tests.factories import OfficerFactory, PostingFactory, UserFactory
 
 from .factories import ComplaintFactory, RiskAlertFactory, case_naming
@@ -122,7 +123,9 @@ def test_it_walks_an_alert_from_review_to_closure(client, bob, alerts):
     client.post(f"/integrity/alerts/{alert.pk}/review/", {"version": 1})
     alert.refresh_from_db()
     assert (alert.status, alert.reviewer, alert.version) == ("in_review", bob, 2)
-    client.post(f"/integrity/alerts/{alert.pk}/close/", {"version": 2, "disposition": "action_taken", "note": "已安排轮岗"})
+    client.post(
+        f"/integrity/alerts/{alert.pk}/close/", {"version": 2, "disposition": "action_taken", "note": "已安排轮岗"}
+    )
     alert.refresh_from_db()
     assert (alert.status, alert.disposition, alert.note, alert.version) == ("closed", "action_taken", "已安排轮岗", 3)
     assert alert.closed_at is not None
@@ -133,8 +136,12 @@ def test_it_walks_an_alert_from_review_to_closure(client, bob, alerts):
 def test_it_refuses_to_close_without_a_note(client, bob, alerts):
     alert = alert_start_review(alert=alerts["gz"], version=1, acting_user=bob)
     client.force_login(bob)
-    response = client.post(f"/integrity/alerts/{alert.pk}/close/", {"version": 2, "disposition": "no_issue", "note": ""},
-                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/integrity/alerts/{alert.pk}/close/",
+        {"version": 2, "disposition": "no_issue", "note": ""},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "note: This field is required." in [str(m) for m in response.context["messages"]]
     alert.refresh_from_db()
     assert alert.status == "in_review"
@@ -147,8 +154,9 @@ def test_it_tells_the_second_of_two_reviewers_that_the_alert_changed(client, bob
     # Both opened the page at version 1; bob submits first.
     alert_start_review(alert=alert, version=1, acting_user=bob)
     client.force_login(carol)
-    response = client.post(f"/integrity/alerts/{alert.pk}/review/", {"version": 1}, follow=True,
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/integrity/alerts/{alert.pk}/review/", {"version": 1}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert [str(m) for m in response.context["messages"]] == [
         "This alert was changed by someone else since you opened it. Reload it and try again."
     ]
@@ -164,9 +172,16 @@ def test_it_tells_the_second_of_two_reviewers_that_the_alert_changed(client, bob
 def test_it_refers_an_alert_to_a_new_case_linked_both_ways(client, bob, alerts):
     alert = alerts["sz"]
     client.force_login(bob)
-    client.post(f"/integrity/alerts/{alert.pk}/refer/", {
-        "version": 1, "case_no": "SZ-2009-07", "category": "discipline", "opened_date": "2009-12-20", "note": "移送立案",
-    })
+    client.post(
+        f"/integrity/alerts/{alert.pk}/refer/",
+        {
+            "version": 1,
+            "case_no": "SZ-2009-07",
+            "category": "discipline",
+            "opened_date": "2009-12-20",
+            "note": "移送立案",
+        },
+    )
     alert.refresh_from_db()
     case = Case.objects.get(case_no="SZ-2009-07")
     assert (alert.status, alert.disposition, alert.case) == ("closed", "referred_to_case", case)
@@ -180,9 +195,18 @@ def test_it_refers_an_alert_to_a_new_case_linked_both_ways(client, bob, alerts):
 def test_it_refuses_a_referral_with_a_case_number_already_used(client, bob, alerts, tree):
     case_naming(OfficerFactory(unit=tree["5100"]), case_no="DUP-1")
     client.force_login(bob)
-    response = client.post(f"/integrity/alerts/{alerts['sz'].pk}/refer/", {
-        "version": 1, "case_no": "DUP-1", "category": "discipline", "opened_date": "2009-12-20", "note": "移送",
-    }, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/integrity/alerts/{alerts['sz'].pk}/refer/",
+        {
+            "version": 1,
+            "case_no": "DUP-1",
+            "category": "discipline",
+            "opened_date": "2009-12-20",
+            "note": "移送",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "Case number DUP-1 is already used by a case you can see." in [str(m) for m in response.context["messages"]]
     alerts["sz"].refresh_from_db()
     assert (alerts["sz"].status, alerts["sz"].version) == ("open", 1)

@@ -1,5 +1,6 @@
 """The ``cases`` kind (data-formats.md): one row per officer involved, the
 case's own columns repeated on each of its rows."""
+
 import datetime as dt
 import io
 
@@ -8,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from core.importing import records_export, records_import
+from core.models import ImportLog
 from integrity.models import AccessLog, Case, CaseOfficer
-from personnel.importing import records_export, records_import
-from personnel.models import ImportLog
 
 from .factories import case_naming
 
@@ -31,16 +32,21 @@ def _import(text, user=None, name="cases.csv"):
 
 def _good(officers):
     a, b, c = (officers[code].staff_no for code in ("5100", "5101", "5200"))
-    return (HEADER
-            + f"AJ1,{a},2009-03-01,违纪,open,\n"
-            + f"AJ1,{b},2009-03-01,discipline,open,警告\n"
-            + f"AJ2,{c},2009-05-10,crime,investigating,\n")
+    return (
+        HEADER
+        + f"AJ1,{a},2009-03-01,违纪,open,\n"
+        + f"AJ1,{b},2009-03-01,discipline,open,警告\n"
+        + f"AJ2,{c},2009-05-10,crime,investigating,\n"
+    )
 
 
 def _state():
     cases = list(Case.objects.order_by("case_no").values_list("case_no", "opened_date", "category", "status"))
-    links = list(CaseOfficer.objects.order_by("case__case_no", "officer__staff_no")
-                 .values_list("case__case_no", "officer__staff_no", "sanction"))
+    links = list(
+        CaseOfficer.objects.order_by("case__case_no", "officer__staff_no").values_list(
+            "case__case_no", "officer__staff_no", "sanction"
+        )
+    )
     return cases, links
 
 
@@ -50,8 +56,10 @@ def test_it_imports_cases_and_their_officers_then_changes_nothing_the_second_tim
     # 2 cases + 3 officer links.
     assert (outcome.succeeded, outcome.rows, outcome.created, outcome.updated) == (True, 3, 5, 0)
     cases, links = _state()
-    assert cases == [("AJ1", dt.date(2009, 3, 1), "discipline", "open"),
-                     ("AJ2", dt.date(2009, 5, 10), "crime", "investigating")]
+    assert cases == [
+        ("AJ1", dt.date(2009, 3, 1), "discipline", "open"),
+        ("AJ2", dt.date(2009, 5, 10), "crime", "investigating"),
+    ]
     a, b, c = (officers[code].staff_no for code in ("5100", "5101", "5200"))
     assert sorted(links) == sorted([("AJ1", a, ""), ("AJ1", b, "警告"), ("AJ2", c, "")])
     assert Case.history.get(case_no="AJ1").history_user == bob
@@ -65,8 +73,10 @@ def test_it_imports_cases_and_their_officers_then_changes_nothing_the_second_tim
 
 def test_it_updates_a_case_and_a_sanction_from_a_later_file(officers, bob):
     _import(_good(officers), bob)
-    text = _good(officers).replace("AJ2,{},2009-05-10,crime,investigating,".format(officers["5200"].staff_no),
-                                   "AJ2,{},2009-05-10,crime,concluded,开除".format(officers["5200"].staff_no))
+    text = _good(officers).replace(
+        "AJ2,{},2009-05-10,crime,investigating,".format(officers["5200"].staff_no),
+        "AJ2,{},2009-05-10,crime,concluded,开除".format(officers["5200"].staff_no),
+    )
     outcome = _import(text, bob)
     # The case AJ2 (status) and its one link (sanction).
     assert (outcome.succeeded, outcome.created, outcome.updated, outcome.unchanged) == (True, 0, 2, 2)
@@ -76,23 +86,32 @@ def test_it_updates_a_case_and_a_sanction_from_a_later_file(officers, bob):
 
 def test_it_lists_every_problem_of_a_bad_file_and_writes_nothing(officers, bob):
     a, b, c = (officers[code].staff_no for code in ("5100", "5101", "5200"))
-    text = (HEADER
-            + "AJ1,X9999,2009-03-01,discipline,open,\n"  # row 2: unknown staff_no
-            + f"AJ2,{a},2009-02-30,discipline,open,\n"  # row 3: impossible date
-            + f"AJ3,{a},2009-03-01,theft,open,\n"  # row 4: unknown category
-            + f"AJ4,{a},2009-03-01,discipline,open,\n"  # rows 5, 6: status disagrees
-            + f"AJ4,{b},2009-03-01,discipline,closed,\n"
-            + f"AJ5,{c},2009-04-01,crime,open,\n"  # rows 7, 8: the same record twice
-            + f"AJ5,{c},2009-04-01,crime,open,\n")
+    text = (
+        HEADER
+        + "AJ1,X9999,2009-03-01,discipline,open,\n"  # row 2: unknown staff_no
+        + f"AJ2,{a},2009-02-30,discipline,open,\n"  # row 3: impossible date
+        + f"AJ3,{a},2009-03-01,theft,open,\n"  # row 4: unknown category
+        + f"AJ4,{a},2009-03-01,discipline,open,\n"  # rows 5, 6: status disagrees
+        + f"AJ4,{b},2009-03-01,discipline,closed,\n"
+        + f"AJ5,{c},2009-04-01,crime,open,\n"  # rows 7, 8: the same record twice
+        + f"AJ5,{c},2009-04-01,crime,open,\n"
+    )
     outcome = _import(text, bob)
 
     assert not outcome.succeeded
     found = sorted((p.row, p.column) for p in outcome.problems)
-    assert found == [(2, "工号"), (3, "立案日期"), (4, "案件类别"), (5, "案件状态"), (6, "案件状态"),
-                     (7, "案件编号+工号"), (8, "案件编号+工号")]
+    assert found == [
+        (2, "工号"),
+        (3, "立案日期"),
+        (4, "案件类别"),
+        (5, "案件状态"),
+        (6, "案件状态"),
+        (7, "案件编号+工号"),
+        (8, "案件编号+工号"),
+    ]
     messages = {(p.row, p.column): p.message for p in outcome.problems}
     assert messages[(2, "工号")] == "“X9999” is unknown or outside your grants."
-    assert messages[(5, "案件状态")] == 'Rows 5, 6 of case “AJ4” give it different values here; a case has one.'
+    assert messages[(5, "案件状态")] == "Rows 5, 6 of case “AJ4” give it different values here; a case has one."
     assert (Case.objects.count(), CaseOfficer.objects.count()) == (0, 0)
     assert Case.history.count() == 0
     log = ImportLog.objects.get(kind="cases")
@@ -102,7 +121,10 @@ def test_it_lists_every_problem_of_a_bad_file_and_writes_nothing(officers, bob):
 def test_it_refuses_an_officer_outside_the_users_grants(officers, bob):
     # bob supervises 9100 (5100 and 5200), not Tianjin.
     outside = officers["0200"].staff_no
-    text = HEADER + f"AJ1,{officers['5100'].staff_no},2009-03-01,discipline,open,\nAJ1,{outside},2009-03-01,discipline,open,\n"
+    text = (
+        HEADER
+        + f"AJ1,{officers['5100'].staff_no},2009-03-01,discipline,open,\nAJ1,{outside},2009-03-01,discipline,open,\n"
+    )
     outcome = _import(text, bob)
     assert [str(p) for p in outcome.problems] == [f"row 3, column 工号: “{outside}” is unknown or outside your grants."]
     assert (Case.objects.count(), CaseOfficer.objects.count()) == (0, 0)
@@ -118,10 +140,14 @@ def test_it_never_touches_a_case_outside_the_users_grants_that_holds_the_same_nu
     assert (outcome.succeeded, outcome.created, outcome.updated) == (True, 2, 0)
     tianjin.refresh_from_db()
     assert (tianjin.status, list(tianjin.involved.values_list("officer__staff_no", flat=True))) == (
-        "open", [officers["0200"].staff_no])
+        "open",
+        [officers["0200"].staff_no],
+    )
     mine = Case.objects.visible_to(bob).get(case_no="TJ1")
     assert (mine.status, list(mine.involved.values_list("officer__staff_no", flat=True))) == (
-        "closed", [officers["5100"].staff_no])
+        "closed",
+        [officers["5100"].staff_no],
+    )
     # The second time: bob's own TJ1 is matched, nothing changes.
     again = _import(text, bob)
     assert (again.succeeded, again.created, again.updated, again.unchanged) == (True, 0, 0, 1)
@@ -138,8 +164,9 @@ def test_it_round_trips_the_export_and_logs_it_with_the_user(officers, bob):
     assert log.user == bob
     assert sorted(int(pk) for pk in log.object_ids.split(",")) == sorted(Case.objects.values_list("pk", flat=True))
 
-    again = records_import(kind="cases", dataset_or_file=exported.export("csv").encode(), file_name="again.csv",
-                           acting_user=bob)
+    again = records_import(
+        kind="cases", dataset_or_file=exported.export("csv").encode(), file_name="again.csv", acting_user=bob
+    )
     assert (again.succeeded, again.created, again.updated, again.unchanged) == (True, 0, 0, 3)
     assert _state() == before
 

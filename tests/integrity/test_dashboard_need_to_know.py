@@ -1,5 +1,6 @@
 """The dashboard's drill-down of case_involvement_rate names people in
 cases: supervision only, conflict of interest applied, every read logged."""
+
 import datetime as dt
 
 import pytest
@@ -28,7 +29,12 @@ def test_it_shows_supervision_the_names_and_logs_the_cases_behind_them(client, b
     assert response.status_code == 200
     assert officers["5101"].name in response.content.decode()
     (entry,) = AccessLog.objects.all()
-    assert (entry.username, entry.action, entry.record_kind, entry.object_ids) == ("bob", "list", "integrity.case", str(case.pk))
+    assert (entry.username, entry.action, entry.record_kind, entry.object_ids) == (
+        "bob",
+        "list",
+        "integrity.case",
+        str(case.pk),
+    )
     assert client.get(URL + "export.xlsx", {"unit": "5100", "year": 2009}).status_code == 200
     assert list(AccessLog.objects.order_by("pk").values_list("action", flat=True)) == ["list", "export"]
 

@@ -7,13 +7,14 @@ hidden records below name him, so the conflict-of-interest rule hides them
 from him although they lie inside his grants. bob supervises 9100 (5100 and
 5200), not Tianjin (0200).
 """
+
 import datetime as dt
 
 import pytest
 from django.utils import translation
 
+from core.importing import records_import
 from integrity.models import Case, CaseOfficer, Complaint, RiskAlert
-from personnel.importing import records_import
 from tests.factories import OfficerFactory
 
 from .factories import ComplaintFactory, EnforcementStatFactory, RiskAlertFactory, case_naming
@@ -21,8 +22,9 @@ from .factories import ComplaintFactory, EnforcementStatFactory, RiskAlertFactor
 pytestmark = pytest.mark.django_db
 
 CASES = "案件编号,工号,立案日期,案件类别,案件状态,处分\n"
-SELF = ("This row names you. A case, complaint or statistic about yourself is never entered by you; "
-        "a colleague enters it.")
+SELF = (
+    "This row names you. A case, complaint or statistic about yourself is never entered by you; a colleague enters it."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +35,9 @@ def english():
 
 def preview(kind, text, user):
     """What the import preview answers: a dry run, nothing kept."""
-    outcome = records_import(kind=kind, dataset_or_file=text.encode("utf-8-sig"), file_name=f"{kind}.csv",
-                             acting_user=user, dry_run=True)
+    outcome = records_import(
+        kind=kind, dataset_or_file=text.encode("utf-8-sig"), file_name=f"{kind}.csv", acting_user=user, dry_run=True
+    )
     return outcome.succeeded, [str(p) for p in outcome.problems], outcome.created, outcome.updated, outcome.unchanged
 
 
@@ -53,8 +56,7 @@ def test_it_answers_a_supervisor_the_same_for_a_hidden_case_of_his_own_customs(f
     assert outcome.succeeded
     hidden.refresh_from_db()
     assert (hidden.opened_date, hidden.involved.count()) == (dt.date(2008, 1, 5), 2)
-    assert list(Case.objects.visible_to(frank).values_list("case_no", "opened_date")) == [
-        ("X-1", dt.date(2009, 3, 1))]
+    assert list(Case.objects.visible_to(frank).values_list("case_no", "opened_date")) == [("X-1", dt.date(2009, 3, 1))]
 
 
 def test_it_answers_the_same_for_a_case_number_used_outside_the_grants(bob, officers):
@@ -66,8 +68,11 @@ def test_it_answers_the_same_for_a_case_number_used_outside_the_grants(bob, offi
 
 def test_it_refuses_a_case_row_naming_the_importing_user_whatever_exists(frank, officers):
     mine = frank.officer.staff_no
-    text = (CASES + f"X-2,{mine},2009-03-01,discipline,open,\n"
-            + f"X-2,{officers['5200'].staff_no},2009-03-01,discipline,open,\n")
+    text = (
+        CASES
+        + f"X-2,{mine},2009-03-01,discipline,open,\n"
+        + f"X-2,{officers['5200'].staff_no},2009-03-01,discipline,open,\n"
+    )
     expected = (False, [f"row 2, column 工号: {SELF}"], 0, 0, 0)
     assert preview("cases", text, frank) == expected
     case_naming(frank.officer, case_no="X-2")
@@ -95,17 +100,29 @@ def test_it_answers_the_same_for_a_complaint_or_statistic_about_an_officer_outsi
     EnforcementStatFactory(officer=officers["0200"], month=dt.date(2009, 6, 1))
     after = preview("complaints", complaint, bob), preview("enforcement_stats", stat, bob)
     unknown = f"“{outside}” is unknown or outside your grants."
-    assert before == after == (
-        (False, [f"row 2, column staff_no: {unknown}"], 0, 0, 0),
-        (False, [f"row 2, column staff_no: {unknown}"], 0, 0, 0),
+    assert (
+        before
+        == after
+        == (
+            (False, [f"row 2, column staff_no: {unknown}"], 0, 0, 0),
+            (False, [f"row 2, column staff_no: {unknown}"], 0, 0, 0),
+        )
     )
 
 
 def _refer(client, alert, case_no):
-    response = client.post(f"/integrity/alerts/{alert.pk}/refer/", {
-        "version": alert.version, "case_no": case_no, "category": "discipline", "opened_date": "2009-12-20",
-        "note": "移送",
-    }, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/integrity/alerts/{alert.pk}/refer/",
+        {
+            "version": alert.version,
+            "case_no": case_no,
+            "category": "discipline",
+            "opened_date": "2009-12-20",
+            "note": "移送",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     return response.status_code, [str(m).replace(case_no, "<no>") for m in response.context["messages"]]
 
 
@@ -138,9 +155,16 @@ def test_it_refuses_a_complaint_about_oneself_in_the_admin_with_one_message(clie
 
 def _case_form(officer_pk, case_no):
     return {
-        "case_no": case_no, "opened_date": "2009-12-01", "category": "discipline", "status": "open",
-        "involved-TOTAL_FORMS": "1", "involved-INITIAL_FORMS": "0", "involved-MIN_NUM_FORMS": "0",
-        "involved-MAX_NUM_FORMS": "1000", "involved-0-officer": str(officer_pk), "involved-0-sanction": "",
+        "case_no": case_no,
+        "opened_date": "2009-12-01",
+        "category": "discipline",
+        "status": "open",
+        "involved-TOTAL_FORMS": "1",
+        "involved-INITIAL_FORMS": "0",
+        "involved-MIN_NUM_FORMS": "0",
+        "involved-MAX_NUM_FORMS": "1000",
+        "involved-0-officer": str(officer_pk),
+        "involved-0-sanction": "",
     }
 
 
@@ -151,16 +175,19 @@ def test_it_opens_a_case_in_the_admin_under_a_number_only_a_hidden_case_holds(cl
     assert response.status_code == 302
     assert Case.objects.visible_to(frank).get().case_no == "SECRET-2"
     # A number a case frank *can* see holds is refused, naming that fact.
-    response = client.post("/admin/integrity/case/add/", _case_form(officers["5200"].pk, "SECRET-2"),
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/admin/integrity/case/add/", _case_form(officers["5200"].pk, "SECRET-2"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.context["adminform"].form.errors == {
-        "case_no": ["Case number SECRET-2 is already used by a case you can see."]}
+        "case_no": ["Case number SECRET-2 is already used by a case you can see."]
+    }
 
 
 def test_it_refuses_naming_oneself_in_a_case_in_the_admin(client, frank, officers):
     client.force_login(frank)
-    response = client.post("/admin/integrity/case/add/", _case_form(frank.officer.pk, "AJ-ME"),
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/admin/integrity/case/add/", _case_form(frank.officer.pk, "AJ-ME"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     (formset,) = response.context["inline_admin_formsets"]
     assert formset.formset.forms[0].errors == {"officer": [SELF]}

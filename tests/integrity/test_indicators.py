@@ -1,4 +1,5 @@
 """The four supervision indicators, counted by hand (indicators.md)."""
+
 import datetime as dt
 import io
 import json
@@ -33,11 +34,20 @@ def records(tree, officers):
     # 2009, one named in 2009: exactly 0.4%. 广州: 3 employed, 2 named (one
     # of them in two cases). Not counted: a case of 2008; an officer who left
     # in 2008 is not in the denominator.
-    Officer.objects.bulk_create([
-        Officer(staff_no=f"SZ{i:04d}", name=f"关员{i}", gender="M", birth_date=dt.date(1980, 1, 1),
-                unit=tree["5201"], rank_level="clerk", hire_date=dt.date(2005, 1, 1))
-        for i in range(248)
-    ])
+    Officer.objects.bulk_create(
+        [
+            Officer(
+                staff_no=f"SZ{i:04d}",
+                name=f"关员{i}",
+                gender="M",
+                birth_date=dt.date(1980, 1, 1),
+                unit=tree["5201"],
+                rank_level="clerk",
+                hire_date=dt.date(2005, 1, 1),
+            )
+            for i in range(248)
+        ]
+    )
     OfficerFactory(unit=tree["5200"], leave_date=dt.date(2008, 12, 31))
     case_naming(officers["5201"], opened_date=dt.date(2009, 12, 31))
     case_naming(officers["5200"], opened_date=dt.date(2008, 12, 31))
@@ -90,7 +100,9 @@ def test_it_prints_the_four_keys_in_the_indicators_command(records):
     call_command("indicators", "--year", "2009", "--unit", "9100", "--format", "json", stdout=out)
     payload = {row["key"]: row for row in json.loads(out.getvalue())["indicators"]}
     # 广东分署 covers 广州 and 深圳.
-    assert [(payload[k]["numerator"], payload[k]["denominator"], payload[k]["value"], payload[k]["met"]) for k in KEYS] == [
+    assert [
+        (payload[k]["numerator"], payload[k]["denominator"], payload[k]["value"], payload[k]["met"]) for k in KEYS
+    ] == [
         (3, 4, 0.75, False),
         (3, 253, round(3 / 253, 6), False),
         (265, 300, round(265 / 300, 6), False),
@@ -102,11 +114,19 @@ def test_it_prints_the_four_keys_in_the_indicators_command(records):
 
 def test_it_annotates_the_drill_down_of_each(records, tree):
     members = engine.get("case_involvement_rate").members(year=2009, root=tree["5100"])
-    assert {(m.unit.code, m.figure, m.meets) for m in members} == {("5100", 2, False), ("5101", 1, False), ("5102", 0, True)}
+    assert {(m.unit.code, m.figure, m.meets) for m in members} == {
+        ("5100", 2, False),
+        ("5101", 1, False),
+        ("5102", 0, True),
+    }
     surveys = engine.get("satisfaction_rate").members(year=2009, root=tree["5100"])
     assert sorted((s.unit.code, s.meets) for s in surveys) == [("5100", True), ("5101", False)]
     inspections = engine.get("inspection_pass_rate").members(year=2009, root=tree["5100"])
-    assert sorted((i.unit.code, i.figure, i.meets) for i in inspections) == [("5100", 1, True), ("5101", 1, True), ("5102", 0, False)]
+    assert sorted((i.unit.code, i.figure, i.meets) for i in inspections) == [
+        ("5100", 1, True),
+        ("5101", 1, True),
+        ("5102", 0, False),
+    ]
     appraisals = engine.get("integrity_appraisal_pass_rate").members(year=2009, root=tree["5100"])
     assert sorted(a.figure for a in appraisals) == [0, 1, 1]
 

@@ -1,13 +1,28 @@
 """Need-to-know on the querysets every surface is built on (access.md)."""
+
 import pytest
 from guardian.shortcuts import assign_perm
 
-from integrity.models import Case, CaseOfficer, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, Survey
+from integrity.models import (
+    Case,
+    CaseOfficer,
+    Complaint,
+    EnforcementStat,
+    Inspection,
+    IntegrityAppraisal,
+    RiskAlert,
+    Survey,
+)
 from tests.factories import UserFactory
 
 from .factories import (
-    ComplaintFactory, EnforcementStatFactory, InspectionFactory, IntegrityAppraisalFactory, RiskAlertFactory,
-    SurveyFactory, case_naming,
+    ComplaintFactory,
+    EnforcementStatFactory,
+    InspectionFactory,
+    IntegrityAppraisalFactory,
+    RiskAlertFactory,
+    SurveyFactory,
+    case_naming,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +85,7 @@ def test_it_hides_every_row_of_a_case_naming_the_user_not_only_their_own(frank, 
     mine = case_naming(frank.officer, officers["5201"])
     other = case_naming(officers["5201"])
     rows = CaseOfficer.objects.visible_to(frank)
-    assert list(rows.values_list("case__case_no", "officer__staff_no")) == [
-        (other.case_no, officers["5201"].staff_no)
-    ]
+    assert list(rows.values_list("case__case_no", "officer__staff_no")) == [(other.case_no, officers["5201"].staff_no)]
     assert not CaseOfficer.objects.editable_by(frank).filter(case=mine).exists()
 
 

@@ -1,4 +1,5 @@
 """Import and export of the supervision kinds (data-formats.md)."""
+
 import datetime as dt
 import io
 
@@ -6,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from core.importing import records_export, records_import
 from integrity.models import AccessLog, Complaint, EnforcementStat, IntegrityAppraisal, Survey
-from personnel.importing import records_export, records_import
 
 from .factories import ComplaintFactory
 
@@ -35,8 +36,9 @@ def test_it_imports_complaints_with_chinese_headers_and_round_trips(officers):
     assert list(Complaint.objects.order_by("received_date").values_list("substantiated", flat=True)) == [None, False]
     exported = records_export(kind="complaints")
     assert exported.headers == ["staff_no", "received_date", "substantiated"]
-    again = records_import(kind="complaints", dataset_or_file=exported.export("csv").encode(), file_name="again.csv",
-                           acting_user=None)
+    again = records_import(
+        kind="complaints", dataset_or_file=exported.export("csv").encode(), file_name="again.csv", acting_user=None
+    )
     assert (again.succeeded, again.created, again.updated, again.unchanged) == (True, 0, 0, 2)
 
 
@@ -51,31 +53,35 @@ def test_it_reads_and_writes_enforcement_months_as_yyyy_mm(officers):
 
 
 def test_it_refuses_a_bad_file_naming_row_and_column_and_writes_nothing(officers, tree):
-    text = (
-        "unit_code,year,respondents,satisfied\n"
-        "5100,2009,100,90\n"
-        "5101,2009,100,101\n"
-        "9999,2009,10,1\n"
-    )
+    text = "unit_code,year,respondents,satisfied\n5100,2009,100,90\n5101,2009,100,101\n9999,2009,10,1\n"
     outcome = _import("surveys", text)
     assert [str(p) for p in outcome.problems] == [
         "row 3, column satisfied: Satisfied cannot be more than respondents.",
         "row 4, column unit_code: “9999” is unknown or outside your grants.",
     ]
     assert Survey.objects.count() == 0
-    bad_month = _import("enforcement_stats", f"staff_no,month,declarations,overrides\n{officers['5100'].staff_no},2009-13,1,0\n")
+    bad_month = _import(
+        "enforcement_stats", f"staff_no,month,declarations,overrides\n{officers['5100'].staff_no},2009-13,1,0\n"
+    )
     assert [str(p) for p in bad_month.problems] == ["row 2, column month: “2009-13” is not a month written as YYYY-MM."]
 
 
 def test_it_imports_team_and_member_integrity_appraisals(officers, tree):
     staff = officers["5100"].staff_no
-    outcome = _import("integrity_appraisals", f"year,unit_code,staff_no,result\n2009,5100,,pass\n2009,5100,{staff},不合格\n")
+    outcome = _import(
+        "integrity_appraisals", f"year,unit_code,staff_no,result\n2009,5100,,pass\n2009,5100,{staff},不合格\n"
+    )
     assert (outcome.succeeded, outcome.created) == (True, 2)
-    assert set(IntegrityAppraisal.objects.values_list("officer__staff_no", "result")) == {(None, "pass"), (staff, "fail")}
+    assert set(IntegrityAppraisal.objects.values_list("officer__staff_no", "result")) == {
+        (None, "pass"),
+        (staff, "fail"),
+    }
 
 
 def test_it_limits_supervision_imports_to_its_scope(bob, officers, tree):
-    outcome = _import("inspections", "unit_code,date,passed,note\n5101,2009-05-01,是,\n0200,2009-05-01,true,\n", user=bob)
+    outcome = _import(
+        "inspections", "unit_code,date,passed,note\n5101,2009-05-01,是,\n0200,2009-05-01,true,\n", user=bob
+    )
     assert [str(p) for p in outcome.problems] == ["row 3, column unit_code: “0200” is unknown or outside your grants."]
 
 
@@ -86,7 +92,12 @@ def test_it_logs_every_export_of_a_need_to_know_kind(bob, officers):
     assert len(resource_export) == 1
     entry = AccessLog.objects.get()
     # records_export hands its acting user to the resource, so the log names them.
-    assert (entry.action, entry.record_kind, entry.object_ids, entry.username) == ("export", "integrity.complaint", str(mine.pk), "bob")
+    assert (entry.action, entry.record_kind, entry.object_ids, entry.username) == (
+        "export",
+        "integrity.complaint",
+        str(mine.pk),
+        "bob",
+    )
 
 
 def test_it_logs_the_export_command(officers, tmp_path):

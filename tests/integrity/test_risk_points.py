@@ -1,6 +1,7 @@
 """The risk-point register: the rotation rule by level, the posting's level,
 the review-rate indicator, the import file and the register page
 (docs/integrity.md, as-of D = 2009-12-15 for the rule)."""
+
 import datetime as dt
 
 import pytest
@@ -9,13 +10,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.services import grant_create
 from core import indicators as engine
+from core.importing import records_export, records_import
 from integrity import risk
 from integrity.models import RiskPoint
-from personnel.importing import records_export, records_import
-from personnel.models import Posting, Unit
-from personnel.roles import Role
-from personnel.services import grant_create
+from org.models import Unit
+from org.roles import Role
+from personnel.models import Posting
 from tests.factories import OfficerFactory, PostingFactory, UserFactory
 
 from .factories import RiskPointFactory
@@ -113,7 +115,13 @@ def test_it_counts_the_review_rate_by_hand(points):
     assert indicator.target == 1.0
     members = indicator.members(year=2009, root=points["9100"])
     assert sorted(members.values_list("unit__code", "figure")) == [
-        ("5100", 0), ("5100", 0), ("5100", 1), ("5101", 1), ("5101", 1), ("5200", 0), ("5200", 1),
+        ("5100", 0),
+        ("5100", 0),
+        ("5100", 1),
+        ("5101", 1),
+        ("5101", 1),
+        ("5200", 0),
+        ("5200", 1),
     ]
 
 
@@ -134,25 +142,40 @@ def test_it_imports_the_register_with_chinese_headers_and_round_trips(tree):
         "5101,查验岗,查验放行,收受好处后放行,高,双人查验,L0001,2009-03-01\n"
         "5101,综合岗,采购,,低,,,\n"
     )
-    outcome = records_import(kind="risk_points", dataset_or_file=text.encode("utf-8-sig"), file_name="r.csv",
-                             acting_user=None)
+    outcome = records_import(
+        kind="risk_points", dataset_or_file=text.encode("utf-8-sig"), file_name="r.csv", acting_user=None
+    )
     assert (outcome.succeeded, outcome.created) == (True, 2)
     point = RiskPoint.objects.get(name="查验放行")
     assert (point.unit.code, point.level, point.responsible_leader, point.last_reviewed) == (
-        "5101", "high", leader, dt.date(2009, 3, 1))
+        "5101",
+        "high",
+        leader,
+        dt.date(2009, 3, 1),
+    )
     assert point.history.count() == 1
     exported = records_export(kind="risk_points")
-    assert exported.headers == ["unit_code", "post", "name", "manifestation", "level", "measures",
-                                "responsible_leader", "last_reviewed"]
-    again = records_import(kind="risk_points", dataset_or_file=exported.export("csv").encode(), file_name="a.csv",
-                           acting_user=None)
+    assert exported.headers == [
+        "unit_code",
+        "post",
+        "name",
+        "manifestation",
+        "level",
+        "measures",
+        "responsible_leader",
+        "last_reviewed",
+    ]
+    again = records_import(
+        kind="risk_points", dataset_or_file=exported.export("csv").encode(), file_name="a.csv", acting_user=None
+    )
     assert (again.succeeded, again.created, again.updated, again.unchanged) == (True, 0, 0, 2)
 
 
 def test_it_refuses_a_register_row_outside_the_importers_scope(bob, tree):
     text = "单位编码,岗位,风险点,风险等级\n0200,查验岗,查验放行,高\n"
-    outcome = records_import(kind="risk_points", dataset_or_file=text.encode("utf-8-sig"), file_name="r.csv",
-                             acting_user=bob)
+    outcome = records_import(
+        kind="risk_points", dataset_or_file=text.encode("utf-8-sig"), file_name="r.csv", acting_user=bob
+    )
     assert not outcome.succeeded
     assert [(p.row, p.column) for p in outcome.problems] == [(2, "单位编码")]
     assert not RiskPoint.objects.exists()
@@ -170,17 +193,31 @@ def _user(username, role, unit):
 @pytest.fixture
 def register(tree):
     today = timezone.localdate()
-    high = RiskPointFactory(unit=tree["5100"], post="查验岗", name="查验放行", last_reviewed=today - dt.timedelta(days=30))
-    RiskPointFactory(unit=tree["5100"], post="审单岗", name="审单", level=Level.MEDIUM,
-                     last_reviewed=today - dt.timedelta(days=400))
+    high = RiskPointFactory(
+        unit=tree["5100"], post="查验岗", name="查验放行", last_reviewed=today - dt.timedelta(days=30)
+    )
+    RiskPointFactory(
+        unit=tree["5100"], post="审单岗", name="审单", level=Level.MEDIUM, last_reviewed=today - dt.timedelta(days=400)
+    )
     RiskPointFactory(unit=tree["5100"], post="综合岗", name="采购", level=Level.LOW, last_reviewed=None)
     RiskPointFactory(unit=tree["5101"], name="减免税审批")  # another unit's register
     seated = OfficerFactory(unit=tree["5100"], staff_no="S0001", name="甲")
-    PostingFactory(officer=seated, unit=tree["5100"], position="查验岗", risk_point=high,
-                   start_date=today - dt.timedelta(days=3652))
+    PostingFactory(
+        officer=seated,
+        unit=tree["5100"],
+        position="查验岗",
+        risk_point=high,
+        start_date=today - dt.timedelta(days=3652),
+    )
     left = OfficerFactory(unit=tree["5100"], staff_no="S0002")
-    PostingFactory(officer=left, unit=tree["5100"], position="查验岗", risk_point=high,
-                   start_date=today - dt.timedelta(days=4000), end_date=today - dt.timedelta(days=10))
+    PostingFactory(
+        officer=left,
+        unit=tree["5100"],
+        position="查验岗",
+        risk_point=high,
+        start_date=today - dt.timedelta(days=4000),
+        end_date=today - dt.timedelta(days=10),
+    )
     return {"high": high, "seated": seated}
 
 
@@ -214,5 +251,5 @@ def test_it_answers_404_to_a_role_that_does_not_read_the_register(client, tree, 
 def test_it_lets_hr_and_leadership_read_it_and_links_it_from_the_dashboard(client, alice, dora, register):
     assert _get(client, alice, "5100").status_code == 200
     assert _get(client, dora, "5100").status_code == 200
-    dashboard = client.get(reverse("indicators:dashboard"), {"unit": "5100", "year": 2009})
+    dashboard = client.get(reverse("dashboard:dashboard"), {"unit": "5100", "year": 2009})
     assert reverse("integrity:risk_register", args=["5100"]) in [link["url"] for link in dashboard.context["links"]]

@@ -1,5 +1,6 @@
 """Each early-warning rule: the alerts that must fire and the near misses
 that must not (shared/spec/indicators.md, as-of D = 2009-12-15)."""
+
 import datetime as dt
 
 import pytest
@@ -29,7 +30,9 @@ def test_it_flags_a_high_risk_posting_of_exactly_five_years(tree):
     due = OfficerFactory(unit=tree["5101"])
     PostingFactory(officer=due, unit=tree["5101"], position="查验岗", post_risk=HIGH, start_date=dt.date(2004, 12, 15))
     long_ago = OfficerFactory(unit=tree["5100"])
-    PostingFactory(officer=long_ago, unit=tree["5100"], position="关税岗", post_risk=HIGH, start_date=dt.date(2003, 2, 1))
+    PostingFactory(
+        officer=long_ago, unit=tree["5100"], position="关税岗", post_risk=HIGH, start_date=dt.date(2003, 2, 1)
+    )
     assert risk.rotation_overdue(D) == {
         due.pk: ["posting at 黄埔海关 (查验岗), high-risk, since 2004-12-15: 5.0 years"],
         long_ago.pk: ["posting at 广州海关 (关税岗), high-risk, since 2003-02-01: 6.9 years"],
@@ -40,14 +43,20 @@ def test_it_does_not_flag_near_misses_of_rotation(tree):
     # Reaches five years the day after D.
     PostingFactory(officer=OfficerFactory(unit=tree["5101"]), post_risk=HIGH, start_date=dt.date(2004, 12, 16))
     # Long, but the posting has ended.
-    PostingFactory(officer=OfficerFactory(unit=tree["5101"]), post_risk=HIGH,
-                   start_date=dt.date(2001, 1, 1), end_date=dt.date(2009, 1, 1))
+    PostingFactory(
+        officer=OfficerFactory(unit=tree["5101"]),
+        post_risk=HIGH,
+        start_date=dt.date(2001, 1, 1),
+        end_date=dt.date(2009, 1, 1),
+    )
     # Long, but not a high-risk post.
-    PostingFactory(officer=OfficerFactory(unit=tree["5101"]), post_risk=Posting.PostRisk.MEDIUM,
-                   start_date=dt.date(2001, 1, 1))
+    PostingFactory(
+        officer=OfficerFactory(unit=tree["5101"]), post_risk=Posting.PostRisk.MEDIUM, start_date=dt.date(2001, 1, 1)
+    )
     # Long and high-risk, but the officer left on D (not on the roll at D).
-    PostingFactory(officer=OfficerFactory(unit=tree["5101"], leave_date=D), post_risk=HIGH,
-                   start_date=dt.date(2001, 1, 1))
+    PostingFactory(
+        officer=OfficerFactory(unit=tree["5101"], leave_date=D), post_risk=HIGH, start_date=dt.date(2001, 1, 1)
+    )
     # Starts after D.
     PostingFactory(officer=OfficerFactory(unit=tree["5101"]), post_risk=HIGH, start_date=dt.date(2009, 12, 16))
     assert risk.rotation_overdue(D) == {}
@@ -140,11 +149,21 @@ def test_it_compares_officers_only_within_their_own_customs(tree):
 
 
 def _fill(unit, n, **kwargs):
-    Officer.objects.bulk_create([
-        Officer(staff_no=f"F{unit.code}{i:04d}", name=f"关员{i}", gender="M", birth_date=dt.date(1980, 1, 1),
-                unit=unit, rank_level="clerk", hire_date=dt.date(2005, 1, 1), **kwargs)
-        for i in range(n)
-    ])
+    Officer.objects.bulk_create(
+        [
+            Officer(
+                staff_no=f"F{unit.code}{i:04d}",
+                name=f"关员{i}",
+                gender="M",
+                birth_date=dt.date(1980, 1, 1),
+                unit=unit,
+                rank_level="clerk",
+                hire_date=dt.date(2005, 1, 1),
+                **kwargs,
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def test_it_does_not_flag_a_unit_at_exactly_0_4_percent_and_flags_it_above(tree):

@@ -1,5 +1,6 @@
 """The scan: scores with their arithmetic, rescans without duplicates, and
 the ``scan_risks`` command's JSON (shared/spec/commands.md)."""
+
 import datetime as dt
 import io
 import json
@@ -31,8 +32,13 @@ def english():
 def two_risks(tree):
     """王: overdue rotation and two complaints; 李: two complaints only."""
     wang = OfficerFactory(unit=tree["5101"], staff_no="GZ0001", name="王")
-    PostingFactory(officer=wang, unit=tree["5101"], position="查验岗", post_risk=Posting.PostRisk.HIGH,
-                   start_date=dt.date(2003, 2, 1))
+    PostingFactory(
+        officer=wang,
+        unit=tree["5101"],
+        position="查验岗",
+        post_risk=Posting.PostRisk.HIGH,
+        start_date=dt.date(2003, 2, 1),
+    )
     li = OfficerFactory(unit=tree["5201"], staff_no="SZ0001", name="李")
     for officer in (wang, li):
         ComplaintFactory(officer=officer, received_date=dt.date(2009, 3, 1))
@@ -74,11 +80,19 @@ def test_it_updates_open_alerts_on_a_rescan_and_never_duplicates_them(two_risks,
 
 def test_it_refuses_a_second_active_alert_for_one_rule_and_subject_in_the_database(tree):
     officer = OfficerFactory(unit=tree["5101"])
-    RiskAlert.objects.create(rule="repeated_complaints", officer=officer, score=30, score_arithmetic="x",
-                             raised_on=D, as_of=D)
+    RiskAlert.objects.create(
+        rule="repeated_complaints", officer=officer, score=30, score_arithmetic="x", raised_on=D, as_of=D
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        RiskAlert.objects.create(rule="repeated_complaints", officer=officer, score=30, score_arithmetic="x",
-                                 raised_on=D, as_of=D, status="in_review")
+        RiskAlert.objects.create(
+            rule="repeated_complaints",
+            officer=officer,
+            score=30,
+            score_arithmetic="x",
+            raised_on=D,
+            as_of=D,
+            status="in_review",
+        )
 
 
 def test_it_does_not_reraise_a_recently_closed_alert_but_does_after_the_quiet_period(two_risks, bob):
@@ -94,7 +108,10 @@ def test_it_does_not_reraise_a_recently_closed_alert_but_does_after_the_quiet_pe
     # 2009-09-01 and a new one still inside the window.
     ComplaintFactory(officer=li, received_date=dt.date(2010, 2, 1))
     risk.scan(as_of=D + dt.timedelta(days=91))
-    assert list(RiskAlert.objects.filter(officer=li).values_list("status", flat=True).order_by("pk")) == ["closed", "open"]
+    assert list(RiskAlert.objects.filter(officer=li).values_list("status", flat=True).order_by("pk")) == [
+        "closed",
+        "open",
+    ]
 
 
 def test_it_prints_the_open_alerts_as_json(two_risks, tree):
@@ -103,20 +120,38 @@ def test_it_prints_the_open_alerts_as_json(two_risks, tree):
     alerts = json.loads(out.getvalue())
     # Highest score first, then by rule name.
     assert alerts == [
-        {"rule": "repeated_complaints", "subject_type": "officer", "subject": "GZ0001", "score": 70,
-         "facts": [
-             "2 complaints received from 2008-12-16 to 2009-12-15 (complaints found unsubstantiated not counted)",
-             "complaint received 2009-03-01, not yet known",
-             "complaint received 2009-09-01, substantiated",
-         ], "status": "open"},
-        {"rule": "rotation_overdue", "subject_type": "officer", "subject": "GZ0001", "score": 70,
-         "facts": ["posting at 黄埔海关 (查验岗), high-risk, since 2003-02-01: 6.9 years"], "status": "open"},
-        {"rule": "repeated_complaints", "subject_type": "officer", "subject": "SZ0001", "score": 30,
-         "facts": [
-             "2 complaints received from 2008-12-16 to 2009-12-15 (complaints found unsubstantiated not counted)",
-             "complaint received 2009-03-01, not yet known",
-             "complaint received 2009-09-01, substantiated",
-         ], "status": "open"},
+        {
+            "rule": "repeated_complaints",
+            "subject_type": "officer",
+            "subject": "GZ0001",
+            "score": 70,
+            "facts": [
+                "2 complaints received from 2008-12-16 to 2009-12-15 (complaints found unsubstantiated not counted)",
+                "complaint received 2009-03-01, not yet known",
+                "complaint received 2009-09-01, substantiated",
+            ],
+            "status": "open",
+        },
+        {
+            "rule": "rotation_overdue",
+            "subject_type": "officer",
+            "subject": "GZ0001",
+            "score": 70,
+            "facts": ["posting at 黄埔海关 (查验岗), high-risk, since 2003-02-01: 6.9 years"],
+            "status": "open",
+        },
+        {
+            "rule": "repeated_complaints",
+            "subject_type": "officer",
+            "subject": "SZ0001",
+            "score": 30,
+            "facts": [
+                "2 complaints received from 2008-12-16 to 2009-12-15 (complaints found unsubstantiated not counted)",
+                "complaint received 2009-03-01, not yet known",
+                "complaint received 2009-09-01, substantiated",
+            ],
+            "status": "open",
+        },
     ]
     assert "3 raised" in err.getvalue()
 
@@ -124,18 +159,32 @@ def test_it_prints_the_open_alerts_as_json(two_risks, tree):
 def test_it_reports_a_unit_alert_by_unit_code(tree):
     from personnel.models import Officer
 
-    Officer.objects.bulk_create([
-        Officer(staff_no=f"TJ{i:03d}", name=f"关员{i}", gender="M", birth_date=dt.date(1980, 1, 1),
-                unit=tree["0200"], rank_level="clerk", hire_date=dt.date(2005, 1, 1))
-        for i in range(100)
-    ])
+    Officer.objects.bulk_create(
+        [
+            Officer(
+                staff_no=f"TJ{i:03d}",
+                name=f"关员{i}",
+                gender="M",
+                birth_date=dt.date(1980, 1, 1),
+                unit=tree["0200"],
+                rank_level="clerk",
+                hire_date=dt.date(2005, 1, 1),
+            )
+            for i in range(100)
+        ]
+    )
     from .factories import case_naming
 
     case_naming(Officer.objects.get(staff_no="TJ000"), opened_date=dt.date(2009, 7, 1))
     out = io.StringIO()
     call_command("scan_risks", "--as-of", "2009-12-15", "--format", "json", stdout=out, stderr=io.StringIO())
     (alert,) = json.loads(out.getvalue())
-    assert (alert["rule"], alert["subject_type"], alert["subject"], alert["score"]) == ("unit_case_rate", "unit", "0200", 50)
+    assert (alert["rule"], alert["subject_type"], alert["subject"], alert["score"]) == (
+        "unit_case_rate",
+        "unit",
+        "0200",
+        50,
+    )
     assert alert["facts"][-1] == "case rate 1.00% (1 / 100), above 0.40%"
 
 

@@ -8,6 +8,7 @@ the officer of 5102. Case involvement rate in 2009, by hand:
 5102 1/1, 5101 (5101+5102) 1/2, 5100 (5100+5101+5102) 1/3, 5200 0/2,
 0200 0/1, the whole service 1/6.
 """
+
 import datetime as dt
 import io
 import json
@@ -67,7 +68,9 @@ def test_it_shows_leadership_the_rate_of_a_scope_of_five_or_more(client, dora, o
     # Every customs has fewer than 5 officers: each cell of the breakdown is withheld.
     cells = _cells(response)
     assert {code: cell.ratio for code, cell in cells.items()} == {
-        "5100": WITHHELD, "5200": WITHHELD, "0200": WITHHELD,
+        "5100": WITHHELD,
+        "5200": WITHHELD,
+        "0200": WITHHELD,
     }
     # The trend's hover notes do not give the withheld years away either.
     assert "1 / 3" not in response.content.decode()

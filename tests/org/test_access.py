@@ -1,5 +1,6 @@
 """The per-request Access object: grants read once, scopes built once, and
 the questions a page asks before it shows a link."""
+
 from collections import Counter
 
 import pytest
@@ -9,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import org.access
-import personnel.scoping
+import org.scoping
+from accounts import services as grant_services
+from accounts.services import grant_create
 from org.access import Access
-from personnel.models import Unit, UnitGroupObjectPermission
-from personnel.roles import ALL_ROLES, Role
-from personnel.services import grant_create
+from org.models import Unit, UnitGroupObjectPermission
+from org.roles import ALL_ROLES, Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,7 @@ def test_it_reads_the_roles_held_directly_and_through_groups_in_one_query(tree):
     group = Group.objects.create(name="auditors")
     user.groups.add(group)
     UnitGroupObjectPermission.objects.create(
-        group=group, permission=personnel.services._role_permission(Role.AUDIT), content_object=tree["0200"]
+        group=group, permission=grant_services._role_permission(Role.AUDIT), content_object=tree["0200"]
     )
     access = Access(user)
     assert queries(lambda: access.roles) == (frozenset({Role.HR, Role.AUDIT}), 1)
@@ -47,13 +49,20 @@ def test_it_answers_which_roles_cover_many_units_in_one_query(tree):
     covering, count = queries(lambda: access.coverage(Unit.objects.all()))
     assert count == 1
     assert {Unit.objects.get(pk=pk).code: roles for pk, roles in covering.items() if roles} == {
-        "5100": {Role.HR}, "5101": {Role.HR}, "5102": {Role.HR},
-        "5200": {Role.LEADERSHIP}, "5201": {Role.LEADERSHIP},
+        "5100": {Role.HR},
+        "5101": {Role.HR},
+        "5102": {Role.HR},
+        "5200": {Role.LEADERSHIP},
+        "5201": {Role.LEADERSHIP},
     }
-    answers, count = queries(lambda: [
-        access.covers(tree["5101"], Role.HR), access.covers(tree["5101"], Role.LEADERSHIP),
-        access.covers(tree["5201"], [Role.HR, Role.LEADERSHIP]), access.covers(tree["0200"]),
-    ])
+    answers, count = queries(
+        lambda: [
+            access.covers(tree["5101"], Role.HR),
+            access.covers(tree["5101"], Role.LEADERSHIP),
+            access.covers(tree["5201"], [Role.HR, Role.LEADERSHIP]),
+            access.covers(tree["0200"]),
+        ]
+    )
     assert (answers, count) == ([True, False, True, False], 0)
 
 
@@ -66,18 +75,21 @@ def test_it_keeps_each_scope_a_subquery_built_once(tree, alice):
     assert (codes, count) == ({"5100", "5101", "5102"}, 1)
 
 
-@pytest.mark.parametrize("persona, code, expected", [
-    # Leadership at hq: every report and desk but the alerts.
-    ("dora", "0000", {"report": True, "dossiers": True, "composite": True, "plan": True, "alerts": False}),
-    ("dora", "5100", {"report": True, "dossiers": True, "composite": True, "plan": True, "alerts": False}),
-    # HR on a customs: its report and dossiers; no composite (not an office,
-    # not leadership), no audit plan.
-    ("alice", "5100", {"report": True, "dossiers": True, "composite": False, "plan": False, "alerts": False}),
-    ("alice", "5200", {"report": False, "dossiers": False, "composite": False, "plan": False, "alerts": False}),
-    # Supervision on a supervisory office: its composite and the alert desk.
-    ("bob", "9100", {"report": True, "dossiers": True, "composite": True, "plan": False, "alerts": True}),
-    ("bob", "0200", {"report": False, "dossiers": False, "composite": False, "plan": False, "alerts": True}),
-])
+@pytest.mark.parametrize(
+    "persona, code, expected",
+    [
+        # Leadership at hq: every report and desk but the alerts.
+        ("dora", "0000", {"report": True, "dossiers": True, "composite": True, "plan": True, "alerts": False}),
+        ("dora", "5100", {"report": True, "dossiers": True, "composite": True, "plan": True, "alerts": False}),
+        # HR on a customs: its report and dossiers; no composite (not an office,
+        # not leadership), no audit plan.
+        ("alice", "5100", {"report": True, "dossiers": True, "composite": False, "plan": False, "alerts": False}),
+        ("alice", "5200", {"report": False, "dossiers": False, "composite": False, "plan": False, "alerts": False}),
+        # Supervision on a supervisory office: its composite and the alert desk.
+        ("bob", "9100", {"report": True, "dossiers": True, "composite": True, "plan": False, "alerts": True}),
+        ("bob", "0200", {"report": False, "dossiers": False, "composite": False, "plan": False, "alerts": True}),
+    ],
+)
 def test_it_answers_what_a_page_may_link_to(request, tree, persona, code, expected):
     access = Access(request.getfixturevalue(persona))
     unit = tree[code]
@@ -92,9 +104,14 @@ def test_it_answers_what_a_page_may_link_to(request, tree, persona, code, expect
 
 def test_it_lets_a_superuser_reach_everything_without_a_query(tree):
     access = Access(UserFactory(is_superuser=True))
-    answers, count = queries(lambda: (
-        access.roles, access.may_see_dashboard(), access.may_see_composite(tree["5201"]), access.may_see_alerts(),
-    ))
+    answers, count = queries(
+        lambda: (
+            access.roles,
+            access.may_see_dashboard(),
+            access.may_see_composite(tree["5201"]),
+            access.may_see_alerts(),
+        )
+    )
     assert (answers, count) == ((ALL_ROLES, True, True, True), 0)
 
 
@@ -130,23 +147,27 @@ def test_it_offers_exactly_the_links_whose_pages_open(client, request, tree, per
         assert opens == (url in offered), (persona, url)
 
 
-@pytest.mark.parametrize("persona, code, role_sets", [
-    ("dora", "0000", {ALL_ROLES, frozenset({Role.LEADERSHIP})}),
-    ("bob", "9100", {ALL_ROLES, frozenset({Role.SUPERVISION})}),
-])
-def test_it_resolves_each_scope_once_per_dashboard_request(client, request, tree, monkeypatch, persona, code,
-                                                            role_sets):
+@pytest.mark.parametrize(
+    "persona, code, role_sets",
+    [
+        ("dora", "0000", {ALL_ROLES, frozenset({Role.LEADERSHIP})}),
+        ("bob", "9100", {ALL_ROLES, frozenset({Role.SUPERVISION})}),
+    ],
+)
+def test_it_resolves_each_scope_once_per_dashboard_request(
+    client, request, tree, monkeypatch, persona, code, role_sets
+):
     """Before the Access object, one dashboard request built the user's
     scope six times; now once per set of roles it asks about."""
     calls = Counter()
-    original = personnel.scoping.units_in_scope
+    original = org.scoping.units_in_scope
 
     def counting(user, roles=ALL_ROLES):
         calls[frozenset(Role(r) for r in ([roles] if isinstance(roles, str) else roles))] += 1
         return original(user, roles)
 
     monkeypatch.setattr(org.access, "units_in_scope", counting)
-    monkeypatch.setattr(personnel.scoping, "units_in_scope", counting)
+    monkeypatch.setattr(org.scoping, "units_in_scope", counting)
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/", {"unit": code, "year": 2009}).status_code == 200
     assert set(calls) == role_sets

@@ -5,7 +5,9 @@ Records are named by the code of the unit they belong to (see the conftest):
 the unit itself, the officer's current unit, or the unit that held the
 political-work activity.
 """
-from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
+
+from org.models import Unit
+from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import PoliticalWork, TrainingRecord
 
 KINDS = {
@@ -44,15 +46,25 @@ AT_9100_PEOPLE = frozenset({"5100", "5101", "5102", "5200", "5201"})
 
 def _everything(units, people):
     return {
-        "unit": units, "officer": people, "posting": people, "reservecadre": people,
-        "leaderappraisal": people, "trainingrecord": people, "politicalwork": units,
+        "unit": units,
+        "officer": people,
+        "posting": people,
+        "reservecadre": people,
+        "leaderappraisal": people,
+        "trainingrecord": people,
+        "politicalwork": units,
     }
 
 
 def _profiles_only(units, people):
     return {
-        "unit": units, "officer": people, "posting": NONE, "reservecadre": NONE,
-        "leaderappraisal": NONE, "trainingrecord": NONE, "politicalwork": NONE,
+        "unit": units,
+        "officer": people,
+        "posting": NONE,
+        "reservecadre": NONE,
+        "leaderappraisal": NONE,
+        "trainingrecord": NONE,
+        "politicalwork": NONE,
     }
 
 
@@ -71,8 +83,13 @@ READ = {
     # Own profile, postings, training and leader appraisals; not the reserve
     # list, which access.md does not give to the officer.
     "officer-self": {
-        "unit": NONE, "officer": {"5201"}, "posting": {"5201"}, "reservecadre": NONE,
-        "leaderappraisal": {"5201"}, "trainingrecord": {"5201"}, "politicalwork": NONE,
+        "unit": NONE,
+        "officer": {"5201"},
+        "posting": {"5201"},
+        "reservecadre": NONE,
+        "leaderappraisal": {"5201"},
+        "trainingrecord": {"5201"},
+        "politicalwork": NONE,
     },
     "no grant": NOTHING,
     "superuser": _everything(ALL_UNITS, ALL_PEOPLE),

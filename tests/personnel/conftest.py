@@ -11,19 +11,14 @@ Scopes on the tree of tests/conftest.py (worked out by hand):
     grant on 9100 -> 9100, 5100, 5101, 5102, 5200, 5201  (supervises 5100, 5200)
     grant on 0000 -> every unit
 """
+
 import datetime as dt
 
 import pytest
 
-from personnel.roles import Role
-from personnel.services import grant_create
-from tests.factories import (
-    LeaderAppraisalFactory,
-    OfficerFactory,
-    PostingFactory,
-    ReserveCadreFactory,
-    UserFactory,
-)
+from accounts.services import grant_create
+from org.roles import Role
+from tests.factories import LeaderAppraisalFactory, OfficerFactory, PostingFactory, ReserveCadreFactory, UserFactory
 from training.models import PoliticalWork, TrainingRecord
 
 PEOPLE_UNITS = ("5100", "5101", "5102", "5200", "5201", "0200")
@@ -50,8 +45,12 @@ def world_create(tree):
         reserves[code] = ReserveCadreFactory(officer=officer, added_date=dt.date(2008, 1, index))
         appraisals[code] = LeaderAppraisalFactory(officer=officer, comment=f"A{code}")
         courses[code] = TrainingRecord.objects.create(
-            officer=officer, course=f"C{code}", start_date=dt.date(2009, 3, 2),
-            end_date=dt.date(2009, 3, 6), days=5, mode=TrainingRecord.Mode.FULL_TIME,
+            officer=officer,
+            course=f"C{code}",
+            start_date=dt.date(2009, 3, 2),
+            end_date=dt.date(2009, 3, 6),
+            days=5,
+            mode=TrainingRecord.Mode.FULL_TIME,
         )
     for code in ALL_UNITS:
         works[code] = PoliticalWork.objects.create(

@@ -5,6 +5,7 @@ means.
 The valid rows refer only to what alice may write: units 5100, 5101, 5102
 and the officers working there (``tests/conftest.py``).
 """
+
 import csv
 import io
 
@@ -12,8 +13,10 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from personnel.importing import records_import
-from personnel.models import ImportLog, LeaderAppraisal, Officer, Posting, ReserveCadre, Unit, UnitScope
+from core.importing import records_import
+from core.models import ImportLog
+from org.models import Unit, UnitScope
+from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import PoliticalWork, TrainingRecord
 
 MODELS = {
@@ -57,8 +60,9 @@ def xlsx_bytes(headers, rows) -> bytes:
 
 def import_rows(kind, user, headers, rows, *, dry_run=False, name=None, bom=False):
     data = csv_bytes(headers, rows, bom=bom)
-    return records_import(kind=kind, dataset_or_file=data, file_name=name or f"{kind}.csv",
-                          acting_user=user, dry_run=dry_run)
+    return records_import(
+        kind=kind, dataset_or_file=data, file_name=name or f"{kind}.csv", acting_user=user, dry_run=dry_run
+    )
 
 
 def problems(outcome):
@@ -88,20 +92,68 @@ def valid_rows(kind, officers):
     s1, s2 = officers["5101"].staff_no, officers["5102"].staff_no
     return {
         "units": [
-            {"code": "5103", "name": "新港海关", "kind": "subordinate", "parent_code": "5100", "supervisory_office": ""},
-            {"code": "5104", "name": "新港海关查验科", "kind": "department", "parent_code": "5103", "supervisory_office": ""},
+            {
+                "code": "5103",
+                "name": "新港海关",
+                "kind": "subordinate",
+                "parent_code": "5100",
+                "supervisory_office": "",
+            },
+            {
+                "code": "5104",
+                "name": "新港海关查验科",
+                "kind": "department",
+                "parent_code": "5103",
+                "supervisory_office": "",
+            },
         ],
         "officers": [
-            {"staff_no": "T0001", "name": "张伟", "gender": "M", "birth_date": "1980-05-01", "unit_code": "5101",
-             "rank_level": "section", "is_leader": "true", "position": "科长", "hire_date": "2002-07-01", "leave_date": ""},
-            {"staff_no": "T0002", "name": "李娜", "gender": "F", "birth_date": "1985-03-12", "unit_code": "5102",
-             "rank_level": "clerk", "is_leader": "false", "position": "科员", "hire_date": "2008-08-01", "leave_date": ""},
+            {
+                "staff_no": "T0001",
+                "name": "张伟",
+                "gender": "M",
+                "birth_date": "1980-05-01",
+                "unit_code": "5101",
+                "rank_level": "section",
+                "is_leader": "true",
+                "position": "科长",
+                "hire_date": "2002-07-01",
+                "leave_date": "",
+            },
+            {
+                "staff_no": "T0002",
+                "name": "李娜",
+                "gender": "F",
+                "birth_date": "1985-03-12",
+                "unit_code": "5102",
+                "rank_level": "clerk",
+                "is_leader": "false",
+                "position": "科员",
+                "hire_date": "2008-08-01",
+                "leave_date": "",
+            },
         ],
         "postings": [
-            {"staff_no": s1, "unit_code": "5101", "position": "查验科科长", "start_date": "2005-01-01",
-             "end_date": "2008-12-31", "leadership": "是", "grassroots": "否", "post_risk": "high"},
-            {"staff_no": s2, "unit_code": "5102", "position": "查验员", "start_date": "2006-03-01",
-             "end_date": "", "leadership": "false", "grassroots": "true", "post_risk": ""},
+            {
+                "staff_no": s1,
+                "unit_code": "5101",
+                "position": "查验科科长",
+                "start_date": "2005-01-01",
+                "end_date": "2008-12-31",
+                "leadership": "是",
+                "grassroots": "否",
+                "post_risk": "high",
+            },
+            {
+                "staff_no": s2,
+                "unit_code": "5102",
+                "position": "查验员",
+                "start_date": "2006-03-01",
+                "end_date": "",
+                "leadership": "false",
+                "grassroots": "true",
+                "post_risk": "",
+            },
         ],
         "reserve_cadres": [
             {"staff_no": s1, "level": "bureau", "added_date": "2010-01-01", "removed_date": ""},
@@ -112,10 +164,22 @@ def valid_rows(kind, officers):
             {"year": "2009", "staff_no": s2, "grade": "competent", "score": "", "comment": ""},
         ],
         "training": [
-            {"staff_no": s1, "course": "廉政教育", "start_date": "2009-03-02", "end_date": "2009-03-06",
-             "days": "5", "mode": "脱产"},
-            {"staff_no": s2, "course": "业务培训", "start_date": "2009-04-01", "end_date": "2009-04-30",
-             "days": "11.5", "mode": "online"},
+            {
+                "staff_no": s1,
+                "course": "廉政教育",
+                "start_date": "2009-03-02",
+                "end_date": "2009-03-06",
+                "days": "5",
+                "mode": "脱产",
+            },
+            {
+                "staff_no": s2,
+                "course": "业务培训",
+                "start_date": "2009-04-01",
+                "end_date": "2009-04-30",
+                "days": "11.5",
+                "mode": "online",
+            },
         ],
         "political_work": [
             {"unit_code": "5101", "date": "2009-06-30", "title": "主题党日", "participants": "35"},
@@ -125,6 +189,6 @@ def valid_rows(kind, officers):
 
 
 def headers_of(kind):
-    from personnel.importing import get_resource_class
+    from core.importing import get_resource_class
 
     return [c.column_name for c in get_resource_class(kind).columns()]

@@ -1,6 +1,7 @@
 """The admin import is a write surface: only HR reaches it, and a row that
 would create or change a record outside the grants is refused (the rules
 themselves are tested with the import service; here, through the admin)."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse

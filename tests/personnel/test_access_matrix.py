@@ -2,6 +2,7 @@
 persona and kind by kind: querysets, admin lists, searches, change, history
 and delete pages, and exports. Expectations are written out by hand in
 access_expectations.py."""
+
 import csv
 import io
 
@@ -50,6 +51,7 @@ def world(_matrix):
 @pytest.fixture
 def personas(_matrix):
     return _matrix["personas"]
+
 
 ADMIN_KINDS = tuple(KINDS)
 
@@ -181,8 +183,7 @@ def test_it_offers_deletion_only_where_the_persona_may_write(client, personas, w
     # Writable: the confirmation page. Visible but read-only: refused (the
     # record's existence is no secret to this user). Invisible: 404.
     expected = {
-        code: 200 if code in WRITE[name][kind] else 403 if code in READ[name][kind] else 404
-        for code in answers
+        code: 200 if code in WRITE[name][kind] else 403 if code in READ[name][kind] else 404 for code in answers
     }
     assert answers == expected
     assert c.get(_url(kind, "delete", 987654)).status_code == 404

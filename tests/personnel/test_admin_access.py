@@ -1,5 +1,6 @@
 """Writes, autocompletes, history reverts, per-record shares and query counts
 in the admin, for the personas of tests/personnel/conftest.py."""
+
 import datetime as dt
 import json
 
@@ -10,11 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from personnel.models import Officer, Posting, Unit
-from personnel.roles import Role
-from personnel.services import grant_create
+from accounts.services import grant_create
+from org.models import Unit
+from org.roles import Role
+from personnel.models import Officer, Posting
 from tests.factories import OfficerFactory, PostingFactory, UserFactory
 from tests.personnel.access_expectations import PERSONAS, READ, WRITE
+
+# The admin app of the models these tests open that are not personnel's.
+ADMIN_APP = {"unit": "org", "historicalunit": "org", "importlog": "core"}
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +77,7 @@ def _posting_data(posting, **changes):
 
 
 def _change(model_name, pk):
-    return reverse(f"admin:personnel_{model_name}_change", args=[pk])
+    return reverse(f"admin:{ADMIN_APP.get(model_name, 'personnel')}_{model_name}_change", args=[pk])
 
 
 def _form_errors(response):
@@ -108,12 +113,16 @@ def test_it_refuses_writes_from_every_read_only_persona(client, personas, world,
 def test_it_refuses_to_create_an_officer_in_a_unit_outside_the_grants(client, personas, world, tree):
     template = world["officer"]["5101"]
     c = _login(client, personas["hr@5100"])
-    refused = c.post(reverse("admin:personnel_officer_add"), _officer_data(template, staff_no="S7777", unit=tree["0200"].pk))
+    refused = c.post(
+        reverse("admin:personnel_officer_add"), _officer_data(template, staff_no="S7777", unit=tree["0200"].pk)
+    )
     assert refused.status_code == 200
     assert list(_form_errors(refused)) == ["unit"]
     assert not Officer.objects.filter(staff_no="S7777").exists()
     # The same data in a unit of the grant is accepted.
-    accepted = c.post(reverse("admin:personnel_officer_add"), _officer_data(template, staff_no="S7777", unit=tree["5102"].pk))
+    accepted = c.post(
+        reverse("admin:personnel_officer_add"), _officer_data(template, staff_no="S7777", unit=tree["5102"].pk)
+    )
     assert accepted.status_code == 302
     assert Officer.objects.get(staff_no="S7777").unit.code == "5102"
 
@@ -145,8 +154,11 @@ def test_it_refuses_a_posting_for_an_officer_outside_the_grants(client, personas
 def test_it_lets_hr_edit_a_posting_held_at_a_customs_outside_their_scope(client, personas, world, tree):
     # 5100's officer came from Tianjin: the earlier posting stays at 0200.
     earlier = PostingFactory(
-        officer=world["officer"]["5100"], unit=tree["0200"], position="天津岗位",
-        start_date=dt.date(2001, 1, 1), end_date=dt.date(2004, 12, 31),
+        officer=world["officer"]["5100"],
+        unit=tree["0200"],
+        position="天津岗位",
+        start_date=dt.date(2001, 1, 1),
+        end_date=dt.date(2004, 12, 31),
     )
     c = _login(client, personas["hr@5100"])
     page = c.get(_change("posting", earlier.pk))
@@ -210,7 +222,7 @@ def test_it_does_not_delete_a_visible_read_only_record_through_the_bulk_action(c
 
 
 def _delete_page(client, model_name, pk):
-    response = client.get(reverse(f"admin:personnel_{model_name}_delete", args=[pk]))
+    response = client.get(reverse(f"admin:{ADMIN_APP.get(model_name, 'personnel')}_{model_name}_delete", args=[pk]))
     assert response.status_code == 200
     return response
 
@@ -344,7 +356,9 @@ def test_it_offers_in_autocomplete_only_units_the_form_accepts(client, personas,
 
 
 def test_it_searches_the_autocomplete_within_the_choices(client, personas, world):
-    assert _autocomplete(_login(client, personas["hr@9100"]), "posting", "officer", "S52")[1] == _officer_texts(world, {"5200", "5201"})
+    assert _autocomplete(_login(client, personas["hr@9100"]), "posting", "officer", "S52")[1] == _officer_texts(
+        world, {"5200", "5201"}
+    )
     assert _autocomplete(_login(client, personas["hr@5100"]), "posting", "officer", "S52")[1] == set()
     assert _autocomplete(_login(client, personas["hr@5100"]), "posting", "officer", "S0200")[1] == set()
 
@@ -394,7 +408,10 @@ def test_it_adds_a_shared_record_to_what_the_grants_show(client, personas, world
 def test_it_lists_on_the_index_only_the_kinds_the_persona_reads(client, personas, name, models):
     response = _login(client, personas[name]).get(reverse("admin:index"))
     shown = {
-        m["object_name"] for app in response.context["app_list"] if app["app_label"] == "personnel" for m in app["models"]
+        m["object_name"]
+        for app in response.context["app_list"]
+        if app["app_label"] in ("org", "personnel")
+        for m in app["models"]
     }
     assert shown == models
 
@@ -406,14 +423,14 @@ def test_it_filters_lists_by_related_records_only_through_the_scoped_queryset():
     from django.contrib import admin
     from django.contrib.admin import RelatedOnlyFieldListFilter
 
-    from personnel.admin_base import ScopedAdmin
+    from core.admin_base import ScopedAdmin
 
     unscoped = []
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, ScopedAdmin):
             continue
         for entry in model_admin.list_filter:
-            path, filter_class = (entry if isinstance(entry, tuple) else (entry, None))
+            path, filter_class = entry if isinstance(entry, tuple) else (entry, None)
             if not isinstance(path, str):
                 continue
             field = model._meta.get_field(path.split("__")[0])
@@ -435,7 +452,9 @@ def _changelist_queries(client):
 
 
 @pytest.mark.parametrize("persona_fixture", ["alice", "dora"])
-def test_it_lists_officers_in_a_constant_number_of_queries(client, tree, persona_fixture, request, django_assert_max_num_queries):
+def test_it_lists_officers_in_a_constant_number_of_queries(
+    client, tree, persona_fixture, request, django_assert_max_num_queries
+):
     user = request.getfixturevalue(persona_fixture)
     c = _login(client, user)
     for _ in range(5):

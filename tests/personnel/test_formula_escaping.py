@@ -1,5 +1,6 @@
 """Exports neutralise formulas the OWASP way and the importer undoes exactly
 that, so export -> re-import reports every row unchanged (issue 9, item 6)."""
+
 import csv
 import datetime as dt
 import io
@@ -10,9 +11,9 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.importing.formats import CSV, XLSX, formula_escape, formula_unescape
+from core.importing.widgets import Count, Reference, Text
 from integrity.models import CaseOfficer
-from personnel.importing.formats import CSV, XLSX, formula_escape, formula_unescape
-from personnel.importing.widgets import Count, Reference, Text
 from personnel.models import Officer
 from tests.integrity.factories import case_naming
 from tests.personnel.import_support import english, headers_of  # noqa: F401 (english is autouse)
@@ -28,7 +29,7 @@ TRICKY = {
     "-2+3": "'-2+3",
 }
 MORE = {
-    "=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")': '\'=HYPERLINK("http://x")',
     "\tx": "'\tx",
     "\rx": "'\rx",
     "'quoted": "''quoted",
@@ -70,8 +71,14 @@ def tricky(officers):
     rows = list(zip(("5100", "5101", "5102"), TRICKY, strict=True))
     for code, value in rows:
         Officer.objects.filter(pk=officers[code].pk).update(position=value)
-        TrainingRecord.objects.create(officer=officers[code], course=value, start_date=dt.date(2009, 3, 2),
-                                      end_date=dt.date(2009, 3, 3), days=2, mode=TrainingRecord.Mode.FULL_TIME)
+        TrainingRecord.objects.create(
+            officer=officers[code],
+            course=value,
+            start_date=dt.date(2009, 3, 2),
+            end_date=dt.date(2009, 3, 3),
+            days=2,
+            mode=TrainingRecord.Mode.FULL_TIME,
+        )
         case = case_naming(officers[code], case_no=f"AJ-{code}")
         CaseOfficer.objects.filter(case=case).update(sanction=value)
     return rows
@@ -95,15 +102,18 @@ def test_it_round_trips_formula_like_text_through_the_commands(tmp_path, tricky,
     code, out, err = run("import_records", kind, str(path))
 
     assert (code, out) == (0, "created 0, updated 0, unchanged 3\n"), err
-    assert sorted(Officer.objects.filter(unit__code__in=["5100", "5101", "5102"])
-                  .values_list("position", flat=True)) == sorted(TRICKY)
+    assert sorted(
+        Officer.objects.filter(unit__code__in=["5100", "5101", "5102"]).values_list("position", flat=True)
+    ) == sorted(TRICKY)
     assert sorted(TrainingRecord.objects.values_list("course", flat=True)) == sorted(TRICKY)
     assert sorted(CaseOfficer.objects.values_list("sanction", flat=True)) == sorted(TRICKY)
 
 
 def _admin_round_trip(client, app_model, resource, headers, fmt, name):
-    export = client.post(reverse(f"admin:{app_model}_export"), {
-        "format": fmt, "resource": "0", **{f"{resource}_{h}": "on" for h in headers}})
+    export = client.post(
+        reverse(f"admin:{app_model}_export"),
+        {"format": fmt, "resource": "0", **{f"{resource}_{h}": "on" for h in headers}},
+    )
     assert export.status_code == 200
     data = export.content
     if fmt == "0":
@@ -113,12 +123,17 @@ def _admin_round_trip(client, app_model, resource, headers, fmt, name):
     else:
         values = [c.value for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for c in row]
         assert set(TRICKY.values()) <= set(values)
-    preview = client.post(reverse(f"admin:{app_model}_import"), {
-        "import_file": SimpleUploadedFile(name, data), "format": fmt, "resource": "0"})
+    preview = client.post(
+        reverse(f"admin:{app_model}_import"),
+        {"import_file": SimpleUploadedFile(name, data), "format": fmt, "resource": "0"},
+    )
     assert f"{name}: 3 rows checked. Confirming will create 0, update 0 and leave 3 unchanged." in preview.text
     initial = preview.context["confirm_form"].initial
-    done = client.post(reverse(f"admin:{app_model}_process_import"), {
-        key: initial[key] for key in ("import_file_name", "original_file_name", "format", "resource")}, follow=True)
+    done = client.post(
+        reverse(f"admin:{app_model}_process_import"),
+        {key: initial[key] for key in ("import_file_name", "original_file_name", "format", "resource")},
+        follow=True,
+    )
     assert f"Imported {name}: 0 created, 0 updated, 3 unchanged." in done.text
 
 
@@ -129,6 +144,12 @@ def test_it_round_trips_formula_like_text_through_the_admin(client, alice, bob, 
     _admin_round_trip(client, "personnel_officer", "officerresource", headers_of("officers"), fmt, name)
     _admin_round_trip(client, "training_trainingrecord", "trainingrecordresource", headers_of("training"), fmt, name)
     client.force_login(bob)
-    _admin_round_trip(client, "integrity_case", "caseresource",
-                      ["case_no", "staff_no", "opened_date", "category", "status", "sanction"], fmt, name)
+    _admin_round_trip(
+        client,
+        "integrity_case",
+        "caseresource",
+        ["case_no", "staff_no", "opened_date", "category", "status", "sanction"],
+        fmt,
+        name,
+    )
     assert sorted(CaseOfficer.objects.values_list("sanction", flat=True)) == sorted(TRICKY)

@@ -1,12 +1,19 @@
 """The admin's import preview and confirm, and its export, for scoped users."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from personnel.importing.admin import UploadCacheStorage
-from personnel.models import ImportLog, Officer
+from core.importing.admin import UploadCacheStorage
+from core.models import ImportLog
+from personnel.models import Officer
 from tests.personnel.import_support import (  # noqa: F401 (english is an autouse fixture)
-    csv_bytes, english, headers_of, snapshot, valid_rows, xlsx_bytes,
+    csv_bytes,
+    english,
+    headers_of,
+    snapshot,
+    valid_rows,
+    xlsx_bytes,
 )
 from training.models import TrainingRecord
 
@@ -21,6 +28,7 @@ def as_user(client):
         client.force_login(user)
         client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         return client
+
     return login
 
 
@@ -40,16 +48,23 @@ def test_it_previews_then_imports_with_the_users_grants(as_user, alice, officers
     assert Officer.objects.filter(staff_no__startswith="T").count() == 0
     confirm_form = preview.context["confirm_form"]
 
-    done = client.post(CONFIRM, {name: confirm_form.initial[name] for name in (
-        "import_file_name", "original_file_name", "format", "resource")})
+    done = client.post(
+        CONFIRM,
+        {name: confirm_form.initial[name] for name in ("import_file_name", "original_file_name", "format", "resource")},
+    )
 
     assert done.status_code == 302 and done.url == reverse("admin:personnel_officer_changelist")
     assert set(Officer.objects.filter(staff_no__startswith="T").values_list("staff_no", "unit__code")) == {
-        ("T0001", "5101"), ("T0002", "5102")}
+        ("T0001", "5101"),
+        ("T0002", "5102"),
+    }
     assert set(Officer.history.filter(staff_no__startswith="T").values_list("history_user__username", flat=True)) == {
-        "alice"}
+        "alice"
+    }
     assert list(ImportLog.objects.order_by("pk").values_list("user__username", "file_name", "dry_run", "created")) == [
-        ("alice", "关员.csv", True, 2), ("alice", "关员.csv", False, 2)]
+        ("alice", "关员.csv", True, 2),
+        ("alice", "关员.csv", False, 2),
+    ]
     # The upload waited in the cache and is gone after the confirm.
     assert UploadCacheStorage(name=confirm_form.initial["import_file_name"]).read() is None
 
@@ -78,7 +93,8 @@ def test_it_reports_an_unreadable_upload_and_logs_it(as_user, alice, tree):
     response = upload(as_user(alice), IMPORT, "o.xlsx", b"PK\x03\x04 broken")
 
     assert [p.display() for p in response.context["problems"]] == [
-        "row 1, column -: The file is not a readable .xlsx workbook."]
+        "row 1, column -: The file is not a readable .xlsx workbook."
+    ]
     assert ImportLog.objects.get().file_name == "o.xlsx"
 
 
@@ -88,8 +104,9 @@ def test_it_refuses_a_confirm_with_someone_elses_upload(as_user, alice, charlie,
     initial = preview.context["confirm_form"].initial
 
     client.force_login(charlie)
-    response = client.post(CONFIRM, {name: initial[name] for name in (
-        "import_file_name", "original_file_name", "format", "resource")})
+    response = client.post(
+        CONFIRM, {name: initial[name] for name in ("import_file_name", "original_file_name", "format", "resource")}
+    )
 
     assert response.status_code == 302 and response.url == IMPORT
     assert Officer.objects.filter(staff_no__startswith="T").count() == 0
@@ -102,8 +119,10 @@ def test_it_imports_training_from_xlsx_in_the_admin(as_user, alice, officers):
 
     preview = upload(client, url, "t.xlsx", xlsx_bytes(headers_of("training"), rows))
     initial = preview.context["confirm_form"].initial
-    client.post(reverse("admin:training_trainingrecord_process_import"), {name: initial[name] for name in (
-        "import_file_name", "original_file_name", "format", "resource")})
+    client.post(
+        reverse("admin:training_trainingrecord_process_import"),
+        {name: initial[name] for name in ("import_file_name", "original_file_name", "format", "resource")},
+    )
 
     assert TrainingRecord.objects.count() == 2
 
@@ -115,21 +134,27 @@ def test_it_refuses_the_import_page_without_an_hr_grant(as_user, bob, tree):
 def test_it_exports_only_visible_rows_from_the_admin(as_user, alice, officers):
     client = as_user(alice)
 
-    response = client.post(reverse("admin:personnel_officer_export"), {"format": "0", "resource": "0",
-                                                                       **{f"officerresource_{h}": "on" for h in
-                                                                          headers_of("officers")}})
+    response = client.post(
+        reverse("admin:personnel_officer_export"),
+        {"format": "0", "resource": "0", **{f"officerresource_{h}": "on" for h in headers_of("officers")}},
+    )
 
     assert response.status_code == 200
     lines = response.content.decode("utf-8").splitlines()
     assert lines[0] == ",".join(headers_of("officers"))
     assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
-        officers[c].staff_no for c in ("5100", "5101", "5102"))
+        officers[c].staff_no for c in ("5100", "5101", "5102")
+    )
 
 
 def test_it_keeps_the_upload_of_its_owner_when_someone_else_tries_it(as_user, alice, charlie, officers, client):
-    preview = upload(as_user(alice), IMPORT, "o.csv", csv_bytes(headers_of("officers"), valid_rows("officers", officers)))
-    initial = {name: preview.context["confirm_form"].initial[name] for name in (
-        "import_file_name", "original_file_name", "format", "resource")}
+    preview = upload(
+        as_user(alice), IMPORT, "o.csv", csv_bytes(headers_of("officers"), valid_rows("officers", officers))
+    )
+    initial = {
+        name: preview.context["confirm_form"].initial[name]
+        for name in ("import_file_name", "original_file_name", "format", "resource")
+    }
     client.force_login(charlie)
     client.post(CONFIRM, initial)
 

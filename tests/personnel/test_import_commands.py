@@ -1,4 +1,5 @@
 """``import_records`` and ``export_records`` as shared/spec/commands.md fixes them."""
+
 import io
 
 import openpyxl
@@ -6,9 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from personnel.models import ImportLog, Officer
+from core.models import ImportLog
+from personnel.models import Officer
 from tests.personnel.import_support import (  # noqa: F401 (english is an autouse fixture)
-    csv_bytes, english, headers_of, snapshot, valid_rows,
+    csv_bytes,
+    english,
+    headers_of,
+    snapshot,
+    valid_rows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +104,8 @@ def test_it_exports_a_file_that_imports_unchanged(tmp_path, officers, tree, suff
         sheet = openpyxl.load_workbook(path).active
         assert [c.value for c in sheet[1]] == headers_of("officers")
         assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == sorted(
-            officers[c].staff_no for c in ("5100", "5101", "5102"))
+            officers[c].staff_no for c in ("5100", "5101", "5102")
+        )
     assert run("import_records", "officers", str(path))[:2] == (0, "created 0, updated 0, unchanged 3\n")
 
 

@@ -1,6 +1,7 @@
 """Bounded imports: the file's size, rows, columns and cell length, and a
 workbook's unpacked size, refused with a plain message before (or while)
 the rows are read; nothing written. The rows stream in batches."""
+
 import io
 import struct
 import tracemalloc
@@ -14,10 +15,17 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from personnel.importing import engine, files, records_import
-from personnel.importing.admin import UploadCacheStorage
+from core.importing import engine, files, records_import
+from core.importing.admin import UploadCacheStorage
 from tests.personnel.import_support import (  # noqa: F401 (english is an autouse fixture)
-    csv_bytes, english, headers_of, last_log, problems, snapshot, valid_rows, xlsx_bytes,
+    csv_bytes,
+    english,
+    headers_of,
+    last_log,
+    problems,
+    snapshot,
+    valid_rows,
+    xlsx_bytes,
 )
 from training.models import TrainingRecord
 from training.resources import TrainingRecordResource
@@ -29,8 +37,17 @@ HEADERS = ["staff_no", "course", "start_date", "end_date", "days", "mode"]
 def training_rows(officers, count):
     """``count`` valid training rows for the officer of 5101, one a week."""
     staff_no = officers["5101"].staff_no
-    return [[staff_no, "廉政教育", f"2009-{1 + n // 4:02d}-{1 + 7 * (n % 4):02d}",
-             f"2009-{1 + n // 4:02d}-{1 + 7 * (n % 4):02d}", "1", "online"] for n in range(count)]
+    return [
+        [
+            staff_no,
+            "廉政教育",
+            f"2009-{1 + n // 4:02d}-{1 + 7 * (n % 4):02d}",
+            f"2009-{1 + n // 4:02d}-{1 + 7 * (n % 4):02d}",
+            "1",
+            "online",
+        ]
+        for n in range(count)
+    ]
 
 
 def run(user, data, name="t.csv", **kwargs):
@@ -56,8 +73,9 @@ def test_it_refuses_a_file_over_the_size_limit_without_reading_it(alice, officer
 
     outcome = run(alice, Unreadable(), name="big.csv")
 
-    assert problems(outcome) == [(1, "-", "The file is 1.9\xa0MB; at most 1.0\xa0MB are accepted. "
-                                          "Split it into smaller files.")]
+    assert problems(outcome) == [
+        (1, "-", "The file is 1.9\xa0MB; at most 1.0\xa0MB are accepted. Split it into smaller files.")
+    ]
     assert snapshot() == before
     assert (last_log().succeeded, last_log().error_count) == (False, 1)
 
@@ -68,7 +86,8 @@ def test_it_refuses_a_file_one_byte_over_the_size_limit(alice, officers):
     assert len(data) > 301
 
     assert problems(run(alice, data[:301])) == [
-        (1, "-", "The file is 301\xa0bytes; at most 300\xa0bytes are accepted. Split it into smaller files.")]
+        (1, "-", "The file is 301\xa0bytes; at most 300\xa0bytes are accepted. Split it into smaller files.")
+    ]
     # At the limit the file is read: its last row, cut short, is refused on its own.
     assert all(problem[0] > 1 for problem in problems(run(alice, data[:300])))
 
@@ -142,8 +161,10 @@ def zip_bomb(inflated: int) -> bytes:
     """A workbook whose sheet is ``inflated`` bytes of zeros, deflated to a
     thousandth of that: a real zip bomb, built in 1 MB steps."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(HEADERS, []))) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_bytes(HEADERS, []))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
         for member in source.infolist():
             if member.filename == "xl/worksheets/sheet1.xml":
                 info = zipfile.ZipInfo(member.filename)
@@ -180,8 +201,14 @@ def test_it_refuses_a_zip_bomb_without_inflating_it(monkeypatch, alice, officers
 
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert problems(outcome) == [(1, "-", "The workbook would unpack to 64.0\xa0MB; at most 16.0\xa0MB are accepted. "
-                                          "Save it as a smaller workbook or as CSV.")]
+    assert problems(outcome) == [
+        (
+            1,
+            "-",
+            "The workbook would unpack to 64.0\xa0MB; at most 16.0\xa0MB are accepted. "
+            "Save it as a smaller workbook or as CSV.",
+        )
+    ]
     assert opened == []
     assert peak < 4 * 1024 * 1024
     assert snapshot() == before
@@ -194,7 +221,8 @@ def test_it_refuses_a_sheet_declared_larger_than_the_limit_at_the_default_limits
 
     assert [p[:2] for p in problems(outcome)] == [(1, "-")]
     assert outcome.problems[0].message.startswith(
-        "The workbook would unpack to 4.0\xa0GB; at most 1.0\xa0GB are accepted.")
+        "The workbook would unpack to 4.0\xa0GB; at most 1.0\xa0GB are accepted."
+    )
     assert TrainingRecord.objects.count() == 0
 
 
@@ -215,7 +243,8 @@ def test_it_refuses_a_worksheet_that_declares_too_many_rows(alice, officers):
     outcome = run(alice, xlsx_bytes(HEADERS, training_rows(officers, 3)), name="t.xlsx")
 
     assert problems(outcome) == [
-        (1, "-", "The worksheet declares 4 rows; an import file may have at most 2 data rows.")]
+        (1, "-", "The worksheet declares 4 rows; an import file may have at most 2 data rows.")
+    ]
     assert TrainingRecord.objects.count() == 0
 
 
@@ -268,15 +297,18 @@ def test_it_refuses_an_oversized_upload_in_the_admin_and_keeps_nothing(client, a
     assert len(data) > 2048
     before = snapshot()
 
-    response = client.post(reverse("admin:training_trainingrecord_import"), {
-        "import_file": SimpleUploadedFile("big.csv", data), "format": "0", "resource": "0"},
-        HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("admin:training_trainingrecord_import"),
+        {"import_file": SimpleUploadedFile("big.csv", data), "format": "0", "resource": "0"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert response.status_code == 200
     assert "confirm_form" not in response.context
     assert [p.display() for p in response.context["problems"]] == [
         f"row 1, column -: The file is {len(data) / 1024:.1f}\xa0KB; at most 1.0\xa0KB are accepted. "
-        "Split it into smaller files."]
+        "Split it into smaller files."
+    ]
     assert snapshot() == before
 
 
@@ -287,8 +319,10 @@ def test_it_keeps_an_admin_upload_in_memory_not_in_a_temp_folder(client, alice, 
     client.force_login(alice)
     data = csv_bytes(HEADERS, training_rows(officers, 3))
 
-    preview = client.post(reverse("admin:training_trainingrecord_import"), {
-        "import_file": SimpleUploadedFile("t.csv", data), "format": "0", "resource": "0"})
+    preview = client.post(
+        reverse("admin:training_trainingrecord_import"),
+        {"import_file": SimpleUploadedFile("t.csv", data), "format": "0", "resource": "0"},
+    )
 
     assert preview.context["outcome"].created == 3
     assert list(tmp_path.iterdir()) == []
@@ -303,7 +337,8 @@ def test_it_bounds_a_dataset_handed_to_the_resource(alice, officers):
     result = TrainingRecordResource().import_data(dataset, user=alice, file_name="t.xlsx")
 
     assert [(row.number, row.error.message_dict) for row in result.invalid_rows] == [
-        (1, {"-": ["The file has more than 1 data rows; split it into smaller files."]})]
+        (1, {"-": ["The file has more than 1 data rows; split it into smaller files."]})
+    ]
     assert TrainingRecord.objects.count() == 0
 
 

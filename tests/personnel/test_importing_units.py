@@ -1,14 +1,20 @@
 """The unit list: references within the file, loops, the one hq, and the
 scope table that follows the tree."""
+
 import pytest
 
-from personnel.importing import records_export, records_import
-from personnel.models import Unit, UnitScope
-from personnel.roles import Role
-from personnel.scoping import units_in_scope
+from core.importing import records_export, records_import
+from org.models import Unit, UnitScope
+from org.roles import Role
+from org.scoping import units_in_scope
 from tests.factories import UserFactory
 from tests.personnel.import_support import (  # noqa: F401 (english is an autouse fixture)
-    counts, english, headers_of, import_rows, problems, snapshot,
+    counts,
+    english,
+    headers_of,
+    import_rows,
+    problems,
+    snapshot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,19 +41,28 @@ def test_it_builds_a_whole_tree_with_parents_defined_further_down(tree):
     outcome = import_rows("units", root, HEADERS, rows)
 
     assert problems(outcome) == [] and counts(outcome) == (4, 0, 0)
-    assert {u.code: (u.parent.code, u.supervisory_office and u.supervisory_office.code)
-            for u in Unit.objects.filter(code__in=["3101", "3100", "2200", "9300"])} == {
-        "3101": ("3100", None), "3100": ("2200", None), "2200": ("0000", "9300"), "9300": ("0000", None)}
+    assert {
+        u.code: (u.parent.code, u.supervisory_office and u.supervisory_office.code)
+        for u in Unit.objects.filter(code__in=["3101", "3100", "2200", "9300"])
+    } == {"3101": ("3100", None), "3100": ("2200", None), "2200": ("0000", "9300"), "9300": ("0000", None)}
     # The scope table follows: the new office covers the customs it supervises.
     office = Unit.objects.get(code="9300")
     assert set(UnitScope.objects.filter(root=office).values_list("unit__code", flat=True)) == {
-        "9300", "2200", "3100", "3101"}
+        "9300",
+        "2200",
+        "3100",
+        "3101",
+    }
     assert Unit.history.filter(code="3101").get().history_user == root
 
 
 def test_it_extends_the_scope_of_an_hr_grant_to_new_units(alice, tree):
-    outcome = import_rows("units", alice, HEADERS, [unit("5104", "新港查验科", "department", "5103"),
-                                                    unit("5103", "新港海关", "subordinate", "5100")])
+    outcome = import_rows(
+        "units",
+        alice,
+        HEADERS,
+        [unit("5104", "新港查验科", "department", "5103"), unit("5103", "新港海关", "subordinate", "5100")],
+    )
 
     assert counts(outcome) == (2, 0, 0)
     assert codes_in_scope(alice) == {"5100", "5101", "5102", "5103", "5104"}
@@ -56,9 +71,16 @@ def test_it_extends_the_scope_of_an_hr_grant_to_new_units(alice, tree):
 def test_it_refuses_new_units_that_refer_to_each_other_in_a_loop(alice, tree):
     before = snapshot()
 
-    outcome = import_rows("units", alice, HEADERS, [unit("5105", "甲", "department", "5106"),
-                                                    unit("5106", "乙", "department", "5105"),
-                                                    unit("5107", "丙", "department", "5101")])
+    outcome = import_rows(
+        "units",
+        alice,
+        HEADERS,
+        [
+            unit("5105", "甲", "department", "5106"),
+            unit("5106", "乙", "department", "5105"),
+            unit("5107", "丙", "department", "5101"),
+        ],
+    )
 
     assert problems(outcome) == [
         (2, "parent_code", "This row and row(s) 3 refer to each other in a loop."),
@@ -77,8 +99,12 @@ def test_it_refuses_moving_existing_units_below_themselves(alice, tree):
 
 
 def test_it_refuses_a_loop_through_a_new_unit(alice, tree):
-    outcome = import_rows("units", alice, HEADERS, [unit("5101", "黄埔海关", "subordinate", "5109"),
-                                                    unit("5109", "新科", "department", "5102")])
+    outcome = import_rows(
+        "units",
+        alice,
+        HEADERS,
+        [unit("5101", "黄埔海关", "subordinate", "5109"), unit("5109", "新科", "department", "5102")],
+    )
 
     assert problems(outcome) == [(2, "parent_code", "A unit cannot be placed below itself.")]
     assert not Unit.objects.filter(code="5109").exists()
@@ -98,13 +124,15 @@ def test_it_allows_only_one_hq(tree):
 def test_it_requires_a_parent_for_every_unit_but_hq(alice, tree):
     outcome = import_rows("units", alice, HEADERS, [unit("5108", "无上级", "department")])
 
-    assert problems(outcome) == [(2, "parent_code", "Every unit except the General Administration needs a parent unit.")]
+    assert problems(outcome) == [
+        (2, "parent_code", "Every unit except the General Administration needs a parent unit.")
+    ]
 
 
 def test_it_moves_a_unit_and_the_scope_follows(alice, tree):
     root = UserFactory(is_superuser=True)
     charlie_user = UserFactory(username="tj")
-    from personnel.services import grant_create
+    from accounts.services import grant_create
 
     grant_create(user=charlie_user, role=Role.HR, unit=tree["0200"])
 
@@ -120,8 +148,9 @@ def test_it_round_trips_the_whole_tree(tree):
     exported = records_export(kind="units", acting_user=root)
     before = snapshot()
 
-    outcome = records_import(kind="units", dataset_or_file=exported.export("csv").encode("utf-8"),
-                             file_name="units.csv", acting_user=root)
+    outcome = records_import(
+        kind="units", dataset_or_file=exported.export("csv").encode("utf-8"), file_name="units.csv", acting_user=root
+    )
 
     assert problems(outcome) == [] and counts(outcome) == (0, 0, 9)
     assert snapshot() == before
@@ -133,8 +162,9 @@ def test_it_lets_alice_keep_but_not_change_links_above_her_grants(alice, tree):
     exported = records_export(kind="units", acting_user=alice)
     assert sorted(exported["code"]) == ["5100", "5101", "5102"]
 
-    same = records_import(kind="units", dataset_or_file=exported.export("csv").encode(), file_name="u.csv",
-                          acting_user=alice)
+    same = records_import(
+        kind="units", dataset_or_file=exported.export("csv").encode(), file_name="u.csv", acting_user=alice
+    )
     changed = import_rows("units", alice, HEADERS, [unit("5100", "广州海关", "direct", "0000", "9200")])
 
     assert counts(same) == (0, 0, 3)

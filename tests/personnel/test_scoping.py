@@ -1,8 +1,9 @@
 import pytest
 
-from personnel.models import Officer, Posting, Unit
-from personnel.roles import Role
-from personnel.scoping import units_in_scope
+from org.models import Unit
+from org.roles import Role
+from org.scoping import units_in_scope
+from personnel.models import Officer, Posting
 from tests.factories import PostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,14 +67,14 @@ def test_it_follows_a_grant_held_through_a_group(tree, officers):
     from guardian.shortcuts import assign_perm
 
     group = Group.objects.create(name="天津人事处")
-    assign_perm("personnel.role_hr", group, tree["0200"])
+    assign_perm("org.role_hr", group, tree["0200"])
     user = UserFactory()
     user.groups.add(group)
     assert list(Officer.objects.visible_to(user)) == [officers["0200"]]
 
 
 def test_it_moves_scope_with_a_reorganisation(alice, tree, officers):
-    from personnel.services import unit_save
+    from org.services import unit_save
 
     hg = tree["5201"]
     hg.parent = tree["5100"]

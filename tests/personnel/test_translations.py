@@ -1,6 +1,7 @@
 """The zh-hans catalogs of personnel, training and the project level: the
 users' own words (shared/spec/glossary.md) reach models, the importer's
 problems and the admin, and the shipped .mo files match their sources."""
+
 import ast
 import gettext
 import io
@@ -14,9 +15,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from personnel.importing import records_import
-from personnel.models import ImportLog, LeaderAppraisal, Officer, Posting, ReserveCadre, Unit
-from personnel.roles import Role
+from core.importing import records_import
+from core.models import ImportLog
+from org.models import Unit
+from org.roles import Role
+from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import PoliticalWork, TrainingRecord
 
 CATALOGS = [
@@ -28,9 +31,8 @@ CATALOGS = [
 # calendar and a unit code that does not exist. Headers as data-formats.md
 # gives them in Chinese, so the problems name the columns as written.
 BAD_OFFICER_CSV = (
-    "工号,姓名,性别,出生日期,单位编码,职级,入职日期\n"
-    "T0001,张三,男,1975-13-01,9999,clerk,2000-07-01\n"
-).encode("utf-8")
+    "工号,姓名,性别,出生日期,单位编码,职级,入职日期\nT0001,张三,男,1975-13-01,9999,clerk,2000-07-01\n"
+).encode()
 
 
 def verbose(model, field=None):
@@ -52,13 +54,22 @@ def test_it_names_records_and_choices_in_the_users_words(chinese):
     assert verbose(TrainingRecord) == "教育培训记录"
     assert verbose(PoliticalWork) == "思想政治工作"
     assert [str(label) for label in Unit.Kind.labels] == [
-        "海关总署", "督察机构", "直属海关", "隶属海关（办事处）", "处室/科室", "院校"]
+        "海关总署",
+        "督察机构",
+        "直属海关",
+        "隶属海关（办事处）",
+        "处室/科室",
+        "院校",
+    ]
     assert Unit.Kind.DIRECT.label == "直属海关"
     assert [str(label) for label in Officer.RankLevel.labels] == ["科员及以下", "科级", "处级", "厅局级"]
     assert [str(label) for label in TrainingRecord.Mode.labels] == ["脱产培训", "在职培训", "网络培训"]
     assert [str(label) for label in LeaderAppraisal.Grade.labels] == ["优秀", "称职", "基本称职", "不称职"]
     assert (verbose(Posting, "leadership"), verbose(Posting, "grassroots"), verbose(Posting, "post_risk")) == (
-        "领导岗位", "基层工作经历", "岗位廉政风险等级")
+        "领导岗位",
+        "基层工作经历",
+        "岗位廉政风险等级",
+    )
     assert verbose(Officer, "is_leader") == "领导干部"
 
 
@@ -70,13 +81,15 @@ def test_it_tells_apart_words_that_mean_different_things_in_different_records(ch
     assert [str(role.label) for role in Role] == ["人事教育部门", "纪检监察部门", "督察内审部门", "领导"]
     with translation.override("en"):
         assert (verbose(Officer, "name"), verbose(LeaderAppraisal, "score"), str(Role.AUDIT.label)) == (
-            "name", "score", "audit")
+            "name",
+            "score",
+            "audit",
+        )
 
 
 @pytest.mark.django_db
 def test_it_reports_an_importers_problems_in_chinese_and_writes_nothing(chinese, alice):
-    outcome = records_import(kind="officers", dataset_or_file=BAD_OFFICER_CSV, file_name="关员.csv",
-                             acting_user=alice)
+    outcome = records_import(kind="officers", dataset_or_file=BAD_OFFICER_CSV, file_name="关员.csv", acting_user=alice)
 
     assert [(p.row, p.column, p.message) for p in outcome.problems] == [
         (2, "出生日期", "1975-13-01 不是有效的日期。"),
@@ -97,8 +110,10 @@ def test_it_reports_an_importers_problems_in_chinese_and_writes_nothing(chinese,
 def test_it_shows_the_admins_import_problems_in_chinese_by_default(client, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("admin:personnel_officer_import"), {
-        "import_file": SimpleUploadedFile("关员.csv", BAD_OFFICER_CSV), "format": "0", "resource": "0"})
+    response = client.post(
+        reverse("admin:personnel_officer_import"),
+        {"import_file": SimpleUploadedFile("关员.csv", BAD_OFFICER_CSV), "format": "0", "resource": "0"},
+    )
 
     assert response.status_code == 200 and response["Content-Language"] == "zh-hans"
     assert "关员.csv：发现 2 个问题；未导入任何数据。" in response.text
@@ -109,7 +124,8 @@ def _column_headers(html):
     """Changelist column -> its header text, as the admin renders them."""
     found = re.findall(
         r'<th scope="col" class="[^"]*column-(\w+)[^"]*">.*?<div class="text">(?:<a [^>]*>|<span>)([^<]*)<',
-        html, re.DOTALL,
+        html,
+        re.DOTALL,
     )
     return {column: text.strip() for column, text in found if column != "action_checkbox"}
 
@@ -123,8 +139,14 @@ def test_it_shows_the_officer_list_with_chinese_column_headers(client, alice, of
 
     assert response.status_code == 200 and response["Content-Language"] == "zh-hans"
     assert _column_headers(response.text) == {
-        "staff_no": "工号", "name": "姓名", "unit": "单位", "rank_level": "职级", "is_leader": "领导干部",
-        "position": "职务", "hire_date": "入职日期", "leave_date": "离职日期",
+        "staff_no": "工号",
+        "name": "姓名",
+        "unit": "单位",
+        "rank_level": "职级",
+        "is_leader": "领导干部",
+        "position": "职务",
+        "hire_date": "入职日期",
+        "leave_date": "离职日期",
     }
     # alice sees the three officers of 5100, 5101 and 5102, all at section level.
     assert response.text.count('<td class="field-rank_level">科级</td>') == 3
@@ -141,10 +163,18 @@ def test_it_keeps_permission_names_and_migrations_independent_of_the_language():
     # they would change with the language active when models are imported.
     with translation.override("en"):
         assert [str(name) for _codename, name in Unit._meta.permissions] == [
-            "HR grant", "supervision grant", "audit grant", "leadership grant"]
+            "HR grant",
+            "supervision grant",
+            "audit grant",
+            "leadership grant",
+        ]
     with translation.override("zh-hans"):
         assert [str(name) for _codename, name in Unit._meta.permissions] == [
-            "人事教育部门授权", "纪检监察部门授权", "督察内审部门授权", "领导授权"]
+            "人事教育部门授权",
+            "纪检监察部门授权",
+            "督察内审部门授权",
+            "领导授权",
+        ]
     # Exits with status 1 if the models differ from their migrations.
     call_command("makemigrations", "personnel", "training", check=True, dry_run=True, stdout=io.StringIO())
 
@@ -190,4 +220,5 @@ def test_it_ships_complete_compiled_catalogs(po):
     assert [key for key, _msgstr, flags in entries if "fuzzy" in flags] == []
     # CI does not compile: the .mo must say what the .po says.
     assert {key: compiled.get(key) for key, _msgstr, _flags in entries} == {
-        key: msgstr for key, msgstr, _flags in entries}
+        key: msgstr for key, msgstr, _flags in entries
+    }

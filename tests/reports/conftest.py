@@ -6,6 +6,7 @@ Training of 张伟 (year 2009 and the four years before), by hand:
   2004: 40 full-time (outside the 2005–2009 window)
   full-time 2005–2009 = 8.5 + 10 + 30 + 20 = 68.5 days (< 90: not met)
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -23,20 +24,41 @@ YEAR = 2009
 def training(officer, course, start, days, mode=TrainingRecord.Mode.FULL_TIME):
     days = Decimal(str(days))
     end = start + dt.timedelta(days=int(days.to_integral_value(rounding="ROUND_CEILING")) - 1)
-    return TrainingRecord.objects.create(officer=officer, course=course, start_date=start, end_date=end, days=days, mode=mode)
+    return TrainingRecord.objects.create(
+        officer=officer, course=course, start_date=start, end_date=end, days=days, mode=mode
+    )
 
 
 @pytest.fixture
 def leader(tree, officers):
     gz = tree["5100"]
     zhang = OfficerFactory(
-        staff_no="L0001", name="张伟", unit=gz, is_leader=True, rank_level=Officer.RankLevel.DIVISION,
-        position="副关长", birth_date=dt.date(1960, 3, 15), hire_date=dt.date(1982, 7, 1),
+        staff_no="L0001",
+        name="张伟",
+        unit=gz,
+        is_leader=True,
+        rank_level=Officer.RankLevel.DIVISION,
+        position="副关长",
+        birth_date=dt.date(1960, 3, 15),
+        hire_date=dt.date(1982, 7, 1),
     )
-    PostingFactory(officer=zhang, unit=tree["5101"], position="黄埔海关副关长", start_date=dt.date(2001, 3, 1),
-                   end_date=dt.date(2005, 12, 31), leadership=True, grassroots=True)
-    PostingFactory(officer=zhang, unit=gz, position="广州海关副关长", start_date=dt.date(2006, 1, 1),
-                   leadership=True, post_risk="high")
+    PostingFactory(
+        officer=zhang,
+        unit=tree["5101"],
+        position="黄埔海关副关长",
+        start_date=dt.date(2001, 3, 1),
+        end_date=dt.date(2005, 12, 31),
+        leadership=True,
+        grassroots=True,
+    )
+    PostingFactory(
+        officer=zhang,
+        unit=gz,
+        position="广州海关副关长",
+        start_date=dt.date(2006, 1, 1),
+        leadership=True,
+        post_risk="high",
+    )
     ReserveCadreFactory(officer=zhang, added_date=dt.date(2008, 1, 1))
     training(zhang, "党校进修班", dt.date(2009, 3, 2), 8.5)
     training(zhang, "在职业务培训", dt.date(2009, 9, 7), 5, TrainingRecord.Mode.IN_SERVICE)
@@ -47,11 +69,24 @@ def leader(tree, officers):
     LeaderAppraisalFactory(officer=zhang, year=2009, grade=LeaderAppraisal.Grade.EXCELLENT, score=Decimal("92.5"))
     LeaderAppraisalFactory(officer=zhang, year=2008, grade=LeaderAppraisal.Grade.COMPETENT)
     IntegrityAppraisal.objects.create(year=2009, unit=gz, officer=zhang, result="pass")
-    Audit.objects.create(audit_no="SJ-2009-017", kind=Audit.Kind.ECONOMIC_RESPONSIBILITY, unit=gz, officer=zhang,
-                         period_start=dt.date(2006, 1, 1), period_end=dt.date(2008, 12, 31),
-                         completed_date=dt.date(2009, 6, 30), finding_count=3)
+    Audit.objects.create(
+        audit_no="SJ-2009-017",
+        kind=Audit.Kind.ECONOMIC_RESPONSIBILITY,
+        unit=gz,
+        officer=zhang,
+        period_start=dt.date(2006, 1, 1),
+        period_end=dt.date(2008, 12, 31),
+        completed_date=dt.date(2009, 6, 30),
+        finding_count=3,
+    )
     case = Case.objects.create(case_no="AJ-2009-001", opened_date=dt.date(2009, 5, 4), category="discipline")
     CaseOfficer.objects.create(case=case, officer=zhang)
-    RiskAlert.objects.create(rule="rotation_overdue", officer=zhang, score=40, score_arithmetic="rotation_overdue 40",
-                             raised_on=dt.date(2009, 12, 31), as_of=dt.date(2009, 12, 31))
+    RiskAlert.objects.create(
+        rule="rotation_overdue",
+        officer=zhang,
+        score=40,
+        score_arithmetic="rotation_overdue 40",
+        raised_on=dt.date(2009, 12, 31),
+        as_of=dt.date(2009, 12, 31),
+    )
     return zhang

@@ -1,4 +1,5 @@
 """Read PDFs back the way a reviewer would: poppler's pdftotext and pdffonts."""
+
 import shutil
 import subprocess
 import tempfile
@@ -11,7 +12,9 @@ needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext
 
 
 def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def pdf_fonts(pdf: bytes) -> list[dict]:

@@ -1,4 +1,5 @@
 """Which font the PDFs embed, and the fallback when there is none."""
+
 import glob
 
 import pytest

@@ -2,17 +2,16 @@
 
 Figures are computed by hand from the records built in conftest.py and here.
 """
+
 import datetime as dt
 import io
 import re
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from integrity.models import AccessLog
-from personnel.models import Officer
 from tests.factories import OfficerFactory, UserFactory
 
 from .conftest import YEAR, training
@@ -70,7 +69,10 @@ def test_it_shows_case_and_alert_counts_to_supervision_and_logs_it(leader, bob, 
     # Supervision reads profiles, not careers: no postings or training.
     assert "工作经历" not in text and "教育培训" not in text
     logged = AccessLog.objects.filter(user=bob, action="report").order_by("record_kind")
-    assert [(row.record_kind, row.record_count) for row in logged] == [("integrity.case", 1), ("integrity.riskalert", 1)]
+    assert [(row.record_kind, row.record_count) for row in logged] == [
+        ("integrity.case", 1),
+        ("integrity.riskalert", 1),
+    ]
 
 
 def test_it_withholds_the_one_officer_counts_from_leadership_and_hides_them_from_hr(leader, alice, dora, client):
@@ -171,8 +173,9 @@ def test_it_leaves_out_gap_lists_the_reader_may_not_open(unit_year, alice, clien
 def leaders(leader, tree):
     OfficerFactory(staff_no="L0002", name="李娜", unit=tree["5101"], is_leader=True)
     OfficerFactory(staff_no="L0003", name="王强", unit=tree["5200"], is_leader=True)  # other customs
-    OfficerFactory(staff_no="L0004", name="赵敏", unit=tree["5100"], is_leader=True,
-                   leave_date=dt.date(2008, 6, 30))  # left before the year
+    OfficerFactory(
+        staff_no="L0004", name="赵敏", unit=tree["5100"], is_leader=True, leave_date=dt.date(2008, 6, 30)
+    )  # left before the year
     return leader
 
 

@@ -22,30 +22,47 @@ Rectification items 整改R5101 (S5101 responsible) and 整改R0200, each with a
 evidence file (材料E…), and an evidence file on each of cases AJ-OFFICER-5101
 and AJ-TIANJIN-0200 (笔录C…).
 """
+
 import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.services import grant_create
 from audit.models import Audit, Finding, InternalControl, RectificationEvidence, RectificationItem
 from core.evidence import evidence_fill
 from integrity.models import (
-    Case, CaseEvidence, Complaint, EnforcementStat, Inspection, IntegrityAppraisal, RiskAlert, RiskPoint, Survey,
+    Case,
+    CaseEvidence,
+    Complaint,
+    EnforcementStat,
+    Inspection,
+    IntegrityAppraisal,
+    RiskAlert,
+    RiskPoint,
+    Survey,
 )
+from org.roles import Role
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
-from personnel.roles import Role
-from personnel.services import grant_create
 from tests.factories import LeaderAppraisalFactory, OfficerFactory, PostingFactory, ReserveCadreFactory, UserFactory
 from tests.integrity.factories import (
-    ComplaintFactory, EnforcementStatFactory, InspectionFactory, IntegrityAppraisalFactory, RiskAlertFactory,
-    SurveyFactory, case_naming,
+    ComplaintFactory,
+    EnforcementStatFactory,
+    InspectionFactory,
+    IntegrityAppraisalFactory,
+    RiskAlertFactory,
+    SurveyFactory,
+    case_naming,
 )
 from training.models import PoliticalWork, TrainingRecord
 
 OFFICERS = {
-    "5100": "苏督察", "5101": "欧关员", "5102": "符备员", "5200": "深查员", "0200": "津门秘员",
+    "5100": "苏督察",
+    "5101": "欧关员",
+    "5102": "符备员",
+    "5200": "深查员",
+    "0200": "津门秘员",
 }
 PERSONAS = ("admin", "hr", "supervisor", "auditor", "leader", "officer", "suspect")
 
@@ -67,7 +84,11 @@ class Service:
 
 def _training(officer, course):
     return TrainingRecord.objects.create(
-        officer=officer, course=course, start_date=dt.date(2009, 3, 2), end_date=dt.date(2009, 3, 6), days=5,
+        officer=officer,
+        course=course,
+        start_date=dt.date(2009, 3, 2),
+        end_date=dt.date(2009, 3, 6),
+        days=5,
         mode=TrainingRecord.Mode.FULL_TIME,
     )
 
@@ -91,61 +112,135 @@ def service(tree):
         "officer": UserFactory(username="officer"),
         "suspect": UserFactory(username="suspect"),
     }
-    for name, role, code in (("hr", Role.HR, "5100"), ("supervisor", Role.SUPERVISION, "9100"),
-                             ("auditor", Role.AUDIT, "5100"), ("leader", Role.LEADERSHIP, "0000"),
-                             ("suspect", Role.SUPERVISION, "9100")):
+    for name, role, code in (
+        ("hr", Role.HR, "5100"),
+        ("supervisor", Role.SUPERVISION, "9100"),
+        ("auditor", Role.AUDIT, "5100"),
+        ("leader", Role.LEADERSHIP, "0000"),
+        ("suspect", Role.SUPERVISION, "9100"),
+    ):
         grant_create(user=users[name], role=role, unit=tree[code])
     s = Service(unit=tree, officer={}, users=users)
     for code, name in OFFICERS.items():
         user = {"5100": users["suspect"], "5101": users["officer"]}.get(code)
-        s.officer[code] = s.mark(OfficerFactory(staff_no=f"S{code}", name=name, unit=tree[code], user=user),
-                                 f"S{code}", name)
+        s.officer[code] = s.mark(
+            OfficerFactory(staff_no=f"S{code}", name=name, unit=tree[code], user=user), f"S{code}", name
+        )
     o = s.officer
-    cases = {code: s.mark(case_naming(o[code], case_no=f"AJ-{label}-{code}"), f"AJ-{label}-{code}")
-             for code, label in (("5100", "SUSPECT"), ("5101", "OFFICER"), ("0200", "TIANJIN"))}
+    cases = {
+        code: s.mark(case_naming(o[code], case_no=f"AJ-{label}-{code}"), f"AJ-{label}-{code}")
+        for code, label in (("5100", "SUSPECT"), ("5101", "OFFICER"), ("0200", "TIANJIN"))
+    }
     complaints = {code: ComplaintFactory(officer=o[code]) for code in ("5100", "5101", "0200")}
     alerts = {code: RiskAlertFactory(officer=o[code]) for code in ("5100", "5101", "0200")}
     stats = {code: EnforcementStatFactory(officer=o[code]) for code in ("5200", "0200")}
     reserves = {code: ReserveCadreFactory(officer=o[code]) for code in ("5102", "0200")}
-    postings = {code: s.mark(PostingFactory(officer=o[code], position=f"岗位P{code}"), f"岗位P{code}")
-                for code in ("5101", "0200")}
-    appraisals = {code: s.mark(LeaderAppraisalFactory(officer=o[code], comment=f"评语A{code}"), f"评语A{code}")
-                  for code in ("5101", "0200")}
+    postings = {
+        code: s.mark(PostingFactory(officer=o[code], position=f"岗位P{code}"), f"岗位P{code}")
+        for code in ("5101", "0200")
+    }
+    appraisals = {
+        code: s.mark(LeaderAppraisalFactory(officer=o[code], comment=f"评语A{code}"), f"评语A{code}")
+        for code in ("5101", "0200")
+    }
     courses = {code: s.mark(_training(o[code], f"课程C{code}"), f"课程C{code}") for code in ("5101", "0200")}
-    works = {code: s.mark(PoliticalWork.objects.create(unit=tree[code], date=dt.date(2009, 7, 1), title=f"活动W{code}",
-                                                       participants=10), f"活动W{code}")
-             for code in ("5101", "0200")}
+    works = {
+        code: s.mark(
+            PoliticalWork.objects.create(
+                unit=tree[code], date=dt.date(2009, 7, 1), title=f"活动W{code}", participants=10
+            ),
+            f"活动W{code}",
+        )
+        for code in ("5101", "0200")
+    }
     integrity = {code: IntegrityAppraisalFactory(unit=tree[code], officer=o.get(code)) for code in ("5101", "0200")}
     inspections = {code: InspectionFactory(unit=tree[code]) for code in ("5101", "0200")}
     surveys = {code: SurveyFactory(unit=tree[code]) for code in ("5101", "0200")}
-    audits = {code: s.mark(Audit.objects.create(
-        audit_no=f"SJ-{code}", kind=Audit.Kind.ECONOMIC_RESPONSIBILITY, unit=tree[code], officer=o[code],
-        period_start=dt.date(2006, 1, 1), period_end=dt.date(2008, 12, 31), completed_date=dt.date(2009, 6, 30),
-    ), f"SJ-{code}") for code in ("5101", "0200")}
-    findings = {code: s.mark(Finding.objects.create(audit=audits[code], description=f"问题F{code}",
-                                                    deadline=dt.date(2009, 12, 31)), f"问题F{code}")
-                for code in ("5101", "0200")}
-    controls = {code: InternalControl.objects.create(unit=tree[code], established_date=dt.date(2008, 1, 1))
-                for code in ("5101", "0200")}
-    risk_points = {code: s.mark(RiskPoint.objects.create(
-        unit=tree[code], post=f"查验岗{code}", name=f"风险点R{code}", level=Posting.PostRisk.HIGH,
-        last_reviewed=dt.date(2009, 5, 1),
-    ), f"风险点R{code}") for code in ("5101", "0200")}
-    items = {code: s.mark(RectificationItem.objects.create(
-        source="manual", department="audit", unit=tree[code], officer=o[code], description=f"整改R{code}",
-        measures="m", deadline=dt.date(2009, 12, 31)), f"整改R{code}") for code in ("5101", "0200")}
-    item_files = {code: s.mark(_evidence(RectificationEvidence(item=items[code]), f"材料E{code}"), f"材料E{code}")
-                  for code in ("5101", "0200")}
-    case_files = {code: s.mark(_evidence(CaseEvidence(case=cases[code]), f"笔录C{code}"), f"笔录C{code}")
-                  for code in ("5101", "0200")}
+    audits = {
+        code: s.mark(
+            Audit.objects.create(
+                audit_no=f"SJ-{code}",
+                kind=Audit.Kind.ECONOMIC_RESPONSIBILITY,
+                unit=tree[code],
+                officer=o[code],
+                period_start=dt.date(2006, 1, 1),
+                period_end=dt.date(2008, 12, 31),
+                completed_date=dt.date(2009, 6, 30),
+            ),
+            f"SJ-{code}",
+        )
+        for code in ("5101", "0200")
+    }
+    findings = {
+        code: s.mark(
+            Finding.objects.create(audit=audits[code], description=f"问题F{code}", deadline=dt.date(2009, 12, 31)),
+            f"问题F{code}",
+        )
+        for code in ("5101", "0200")
+    }
+    controls = {
+        code: InternalControl.objects.create(unit=tree[code], established_date=dt.date(2008, 1, 1))
+        for code in ("5101", "0200")
+    }
+    risk_points = {
+        code: s.mark(
+            RiskPoint.objects.create(
+                unit=tree[code],
+                post=f"查验岗{code}",
+                name=f"风险点R{code}",
+                level=Posting.PostRisk.HIGH,
+                last_reviewed=dt.date(2009, 5, 1),
+            ),
+            f"风险点R{code}",
+        )
+        for code in ("5101", "0200")
+    }
+    items = {
+        code: s.mark(
+            RectificationItem.objects.create(
+                source="manual",
+                department="audit",
+                unit=tree[code],
+                officer=o[code],
+                description=f"整改R{code}",
+                measures="m",
+                deadline=dt.date(2009, 12, 31),
+            ),
+            f"整改R{code}",
+        )
+        for code in ("5101", "0200")
+    }
+    item_files = {
+        code: s.mark(_evidence(RectificationEvidence(item=items[code]), f"材料E{code}"), f"材料E{code}")
+        for code in ("5101", "0200")
+    }
+    case_files = {
+        code: s.mark(_evidence(CaseEvidence(case=cases[code]), f"笔录C{code}"), f"笔录C{code}")
+        for code in ("5101", "0200")
+    }
     in_code = {Case: "5101", Complaint: "5101", RiskAlert: "5101", EnforcementStat: "5200", ReserveCadre: "5102"}
-    for model, records in ((Officer, o), (Case, cases), (Complaint, complaints), (RiskAlert, alerts),
-                           (EnforcementStat, stats), (ReserveCadre, reserves), (Posting, postings),
-                           (LeaderAppraisal, appraisals), (TrainingRecord, courses), (PoliticalWork, works),
-                           (IntegrityAppraisal, integrity), (Inspection, inspections), (Survey, surveys),
-                           (Audit, audits), (Finding, findings), (InternalControl, controls),
-                           (RiskPoint, risk_points), (RectificationItem, items),
-                           (RectificationEvidence, item_files), (CaseEvidence, case_files)):
+    for model, records in (
+        (Officer, o),
+        (Case, cases),
+        (Complaint, complaints),
+        (RiskAlert, alerts),
+        (EnforcementStat, stats),
+        (ReserveCadre, reserves),
+        (Posting, postings),
+        (LeaderAppraisal, appraisals),
+        (TrainingRecord, courses),
+        (PoliticalWork, works),
+        (IntegrityAppraisal, integrity),
+        (Inspection, inspections),
+        (Survey, surveys),
+        (Audit, audits),
+        (Finding, findings),
+        (InternalControl, controls),
+        (RiskPoint, risk_points),
+        (RectificationItem, items),
+        (RectificationEvidence, item_files),
+        (CaseEvidence, case_files),
+    ):
         s.samples[model] = {"in": records[in_code.get(model, "5101")].pk, "out": records["0200"].pk}
     s.samples[type(tree["5101"])] = {"in": tree["5101"].pk, "out": tree["0200"].pk}
     return s

@@ -1,4 +1,4 @@
-"""The one rule for list lookups (personnel/admin_base.py, DeclaredLookupsOnly),
+"""The one rule for list lookups (core/admin_base.py, DeclaredLookupsOnly),
 on the examples of issue 9, and the crashes of typed URLs.
 
 Service of tests/security/conftest.py: hr covers 5100-5102, where officer
@@ -8,6 +8,7 @@ cadre. Every example below would, without the rule, list one or two officers
 out of the five the user's officer list holds; with it the filter is dropped
 with a message naming it, and the list or export stays whole.
 """
+
 import csv
 import io
 
@@ -15,8 +16,8 @@ import pytest
 from django.contrib import admin
 from django.contrib.messages import get_messages
 
+from core.admin_base import DeclaredLookupsOnly
 from integrity.models import Complaint, RiskAlert
-from personnel.admin_base import DeclaredLookupsOnly
 from personnel.models import Officer
 
 OFFICERS = "/admin/personnel/officer/"
@@ -41,8 +42,10 @@ def _login(client, service, persona):
 def _export_rows(client, query=""):
     page = client.get(EXPORT)
     form = page.context["form"]
-    data = {"format": next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv"),
-            "resource": form.fields["resource"].initial or 0}
+    data = {
+        "format": next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv"),
+        "resource": form.fields["resource"].initial or 0,
+    }
     for name, field in form.fields.items():
         if getattr(field, "is_selectable_field", False) and field.resource_index == int(data["resource"]):
             data[name] = "on"
@@ -67,9 +70,13 @@ def test_it_drops_a_reverse_relation_filter_on_the_officer_list(client, service,
 def test_the_lists_hold_what_was_worked_out_by_hand(client, service):
     """The whole lists the examples land on: hr and the supervisors see the
     four officers of Guangdong or 5100's subtree, the officer only himself."""
-    expected = {"hr": {"S5100", "S5101", "S5102"}, "leader": {"S5100", "S5101", "S5102", "S5200", "S0200"},
-                "officer": {"S5101"}, "suspect": {"S5100", "S5101", "S5102", "S5200"},
-                "supervisor": {"S5100", "S5101", "S5102", "S5200"}}
+    expected = {
+        "hr": {"S5100", "S5101", "S5102"},
+        "leader": {"S5100", "S5101", "S5102", "S5200", "S0200"},
+        "officer": {"S5101"},
+        "suspect": {"S5100", "S5101", "S5102", "S5200"},
+        "supervisor": {"S5100", "S5101", "S5102", "S5200"},
+    }
     for persona, staff_nos in expected.items():
         _login(client, service, persona)
         assert {o.staff_no for o in client.get(OFFICERS).context["cl"].result_list} == staff_nos, persona
@@ -145,13 +152,19 @@ def test_it_drops_a_search_field_into_a_kind_the_user_may_not_read(rf, service):
 # --- no 500 from a URL a user can type
 
 
-@pytest.mark.parametrize("url, message", [
-    ("/admin/integrity/case/?p=999", False), ("/admin/integrity/complaint/?p=999", False),
-    ("/admin/integrity/riskalert/?p=abc", False), ("/admin/integrity/case/?unit=1", True),
-    ("/admin/integrity/case/?nosuchfield=1", True), ("/admin/integrity/case/?opened_date__year=abc", True),
-    ("/admin/integrity/case/?status__exact=zzz&p=999", False),
-    ("/admin/integrity/inspection/?passed__exact=maybe", True),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("/admin/integrity/case/?p=999", False),
+        ("/admin/integrity/complaint/?p=999", False),
+        ("/admin/integrity/riskalert/?p=abc", False),
+        ("/admin/integrity/case/?unit=1", True),
+        ("/admin/integrity/case/?nosuchfield=1", True),
+        ("/admin/integrity/case/?opened_date__year=abc", True),
+        ("/admin/integrity/case/?status__exact=zzz&p=999", False),
+        ("/admin/integrity/inspection/?passed__exact=maybe", True),
+    ],
+)
 def test_the_integrity_lists_answer_bad_query_strings_with_a_message(client, service, url, message):
     """A page past the end shows the last one (one page here); a filter the
     list does not take, or a value it cannot use, shows the whole list with
@@ -171,9 +184,14 @@ def test_the_export_answers_a_bad_filter_value_with_a_message(client, service):
     assert response.status_code in (200, 302)
 
 
-@pytest.mark.parametrize("url", [
-    "/audit/plan/?as_of=0001-01-01", "/audit/plan/?as_of=9999-12-31", "/audit/plan/?as_of=abc",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/audit/plan/?as_of=0001-01-01",
+        "/audit/plan/?as_of=9999-12-31",
+        "/audit/plan/?as_of=abc",
+    ],
+)
 def test_the_audit_plan_answers_an_out_of_range_date_with_a_message(client, service, url):
     _login(client, service, "auditor")
     response = client.get(url)

@@ -15,6 +15,7 @@ directions. It asserts:
 - a filter the list does not declare never changes what the list or its
   export holds, and a search for a hidden record's text finds nothing.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,7 +46,8 @@ TYPED_QUERIES = [
     "year=abc&page=abc&sort=nosuch&as_of=abc&min_score=abc&rule=nosuch&status=nosuch&nosuchfield=1",
     "year=0&page=999&sort=-&as_of=0001-01-01&min_score=-1&missing=1&q=S0",
     "year=99999&page=-1&as_of=9999-12-31&unit=%25",
-    "unit=5101&year=2009", "unit=9999",
+    "unit=5101&year=2009",
+    "unit=9999",
 ]
 # Asked of every URL of a project view: in scope, out of scope.
 SCOPE_QUERIES = ["", "unit=0200"]
@@ -146,8 +148,16 @@ def _autocomplete_queries(tokens) -> list[str]:
     for model, model_admin in admin.site._registry.items():
         for field_name in getattr(model_admin, "autocomplete_fields", ()):
             for term in ["", *search_tokens(tokens)[:1]]:
-                queries.append(urlencode({"app_label": model._meta.app_label, "model_name": model._meta.model_name,
-                                          "field_name": field_name, "term": term}))
+                queries.append(
+                    urlencode(
+                        {
+                            "app_label": model._meta.app_label,
+                            "model_name": model._meta.model_name,
+                            "field_name": field_name,
+                            "term": term,
+                        }
+                    )
+                )
     return queries + ["app_label=personnel&model_name=nosuch&field_name=x", "term=x"]
 
 
@@ -181,7 +191,6 @@ class Sweep:
     def ask(self, url, query="", data=None):
         full = f"{url}?{query}" if query else url
         self.requests += 1
-        import time
         response = self.client.post(full, data) if data is not None else self.client.get(full)
         where = f"{'POST' if data is not None else 'GET'} {full}"
         if response.status_code >= 500:
@@ -205,8 +214,10 @@ def _export_form(sweep, url):
     if page.status_code != 200 or not page.context or "form" not in page.context:
         return None
     form = page.context["form"]
-    data = {"format": next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv"),
-            "resource": form.fields["resource"].initial or 0}
+    data = {
+        "format": next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv"),
+        "resource": form.fields["resource"].initial or 0,
+    }
     for name, field in form.fields.items():
         if getattr(field, "is_selectable_field", False) and field.resource_index == int(data["resource"]):
             data[name] = "on"

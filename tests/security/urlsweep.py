@@ -10,6 +10,7 @@ same view -- so a value a converter refuses is not mistaken for a test.
 A new page needs no change here; a new *parameter name* does, and the guard
 test fails until ``values`` knows it.
 """
+
 from __future__ import annotations
 
 import itertools

@@ -6,6 +6,7 @@ and this command says so plainly before trying. The test suite alone may
 empty the log, with ``ACCESS_LOG_TEST_FLUSH`` (config/settings/test.py):
 tests that commit are cleaned up with ``flush``.
 """
+
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import flush

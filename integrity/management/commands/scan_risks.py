@@ -4,6 +4,7 @@ Meant to run daily from cron, e.g. ``15 2 * * * manage.py scan_risks --as-of $(d
 Prints the alerts open (or in review) after the scan on standard output; the
 progress line goes to standard error so that JSON stays parseable.
 """
+
 import datetime as dt
 import json
 
@@ -30,11 +31,16 @@ class Command(BaseCommand):
     def handle(self, *args, as_of, format, **options):
         result = scan(as_of=_date(as_of))
         self.stderr.write(
-            _("Scan at %(date)s: %(created)s raised, %(updated)s updated, %(unchanged)s unchanged, "
-              "%(suppressed)s not raised again after a recent closure.")
+            _(
+                "Scan at %(date)s: %(created)s raised, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(suppressed)s not raised again after a recent closure."
+            )
             % {
-                "date": result.as_of.isoformat(), "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged, "suppressed": result.suppressed,
+                "date": result.as_of.isoformat(),
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "suppressed": result.suppressed,
             }
         )
         alerts = [alert_as_dict(alert) for alert in active_alerts()]
@@ -42,8 +48,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(alerts, ensure_ascii=False))
             return
         header = ("rule", "subject", "score", "status", "facts")
-        rows = [(a["rule"], f'{a["subject_type"]}:{a["subject"]}', str(a["score"]), a["status"], "; ".join(a["facts"]))
-                for a in alerts]
+        rows = [
+            (a["rule"], f"{a['subject_type']}:{a['subject']}", str(a["score"]), a["status"], "; ".join(a["facts"]))
+            for a in alerts
+        ]
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
         for row in [header, *rows]:
             self.stdout.write("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])

@@ -1,5 +1,6 @@
 """``verify_access_log``: walk the access log's hash chain and report the
 first broken link (docs/integrity.md)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from integrity.access_chain import chain_verify, log_rows
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         self.stderr.write("verifying the access log ...")
         count, head, broken = chain_verify(log_rows(AccessLog, using=database), progress=progress)
         if broken is not None:
-            raise CommandError(f"access log chain broken at {broken} (the {count - 1:,} rows before it are intact)",
-                               returncode=1)
+            raise CommandError(
+                f"access log chain broken at {broken} (the {count - 1:,} rows before it are intact)", returncode=1
+            )
         self.stdout.write(f"access log intact: {count:,} rows, last hash {head}")

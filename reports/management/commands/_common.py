@@ -1,4 +1,5 @@
 """What the PDF commands share: the reader, the year, the output file."""
+
 from __future__ import annotations
 
 import sys
@@ -15,9 +16,12 @@ from reports import access
 
 def add_reader_argument(parser):
     parser.add_argument(
-        "--user", metavar="USERNAME",
-        help=_("Render the PDF as this user would see it. Without it the command has full access "
-               "(an operator on the server)."),
+        "--user",
+        metavar="USERNAME",
+        help=_(
+            "Render the PDF as this user would see it. Without it the command has full access "
+            "(an operator on the server)."
+        ),
     )
 
 

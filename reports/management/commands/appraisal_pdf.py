@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
-from django.conf import settings
 
 from reports.pdf import dossier
 

@@ -1,0 +1,30 @@
+"""The admin of the import log (superusers only)."""
+
+from django.contrib import admin
+
+from .admin_base import ReadOnlyAdmin
+from .models import ImportLog
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(ReadOnlyAdmin):
+    list_display = (
+        "started_at",
+        "user",
+        "kind",
+        "file_name",
+        "dry_run",
+        "succeeded",
+        "created",
+        "updated",
+        "unchanged",
+        "error_count",
+    )
+    list_filter = ("kind", "succeeded", "dry_run")
+    search_fields = ("file_name", "user__username")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

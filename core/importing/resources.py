@@ -1,0 +1,215 @@
+"""The base every record kind's import/export resource derives from.
+
+A kind declares only its columns and rules::
+
+    @register
+    class OfficerResource(RecordResource):
+        record_kind = "officers"
+        staff_no = Column(Text(), "工号")
+        unit_code = Column(Reference(Unit, "code"), "单位编码", attribute="unit")
+        ...
+
+        class Meta:
+            model = Officer
+            import_id_fields = ("staff_no",)
+
+The column's name in the class is its canonical header; the strings after
+the widget are the other headers accepted for it (the Chinese ones of
+shared/spec/data-formats.md); ``attribute`` is the model field when it is
+named differently. A column is required in the header when its model field
+needs a value (not null, not blank, no default) or when it is part of the
+key; ``required=`` overrides that.
+
+Resources are django-import-export ``ModelResource`` subclasses, so the
+admin's export uses them as they are. Importing never takes import-export's
+row-by-row path: ``import_data`` hands the dataset to
+``core.importing.services.records_import``, the one implementation of
+the import rules (scope, validation, all or nothing, history, log) shared by
+the command, the admin and any other caller.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.fields import NOT_PROVIDED
+from import_export import resources
+from import_export.declarative import ModelDeclarativeMetaclass
+from import_export.fields import Field
+from import_export.results import Result, RowResult
+
+from .files import normalise_header
+from .services import records_import
+from .widgets import Reference
+
+
+class Column(Field):
+    def __init__(
+        self, widget, *aliases: str, attribute: str | None = None, required: bool | None = None, parent: bool = False
+    ):
+        super().__init__(attribute=attribute, widget=widget)
+        self.aliases = aliases
+        self.required_override = required
+        # A column of the row's parent record (attribute ``parent__field``):
+        # exported through the relation, read on import by the resource's
+        # ``prepare_parents`` rather than set on the row's model.
+        self.parent = parent
+
+    @property
+    def is_reference(self) -> bool:
+        return isinstance(self.widget, Reference)
+
+
+class _RecordMetaclass(ModelDeclarativeMetaclass):
+    """Fills in what each kind would otherwise repeat: a column's attribute
+    defaults to its name, and ``Meta.fields`` to the declared columns in
+    declaration order (which is the order of the export)."""
+
+    def __new__(mcs, name, bases, attrs):
+        declared = [(key, value) for key, value in attrs.items() if isinstance(value, Column)]
+        for key, column in declared:
+            if column.attribute is None:
+                column.attribute = key
+        meta = attrs.get("Meta")
+        if meta is not None and declared and not hasattr(meta, "fields"):
+            meta.fields = tuple(key for key, _column in declared)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
+    #: the record kind's name in shared/spec/data-formats.md and on the command line
+    record_kind: ClassVar[str] = ""
+    #: checked as one batch: rows may refer to rows anywhere in the file, or
+    #: ``check_rows`` needs every row at once. Otherwise the rows stream
+    #: through in batches (core.importing.engine), and ``check_rows``
+    #: sees one batch at a time.
+    whole_file: ClassVar[bool] = False
+    #: For need-to-know kinds: the column naming the officer a row is about.
+    #: A row naming the importing user's own officer is refused up front,
+    #: whatever exists (shared/spec/access.md, "No existence oracle").
+    self_naming_column: ClassVar[str | None] = None
+
+    class Meta:
+        # Documented for readers who know import-export; the importer in
+        # core.importing.engine implements these semantics itself.
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_bulk = True
+        batch_size = 2000
+        skip_html_diff = True
+
+    def __init__(self, acting_user=None, request=None, **kwargs):
+        super().__init__(**kwargs)
+        # Who an export runs for (None: full access), for kinds that log
+        # their exports; see integrity.resources.AccessLoggedResource.
+        self.acting_user = acting_user
+        self.request = request
+
+    # --- the columns
+    @classmethod
+    def columns(cls) -> list[Column]:
+        return [cls.fields[name] for name in cls._meta.fields]
+
+    @classmethod
+    def column(cls, name: str) -> Column:
+        return cls.fields[name]
+
+    @classmethod
+    def key_columns(cls) -> list[str]:
+        return list(cls._meta.import_id_fields)
+
+    @classmethod
+    def model_field(cls, column: Column) -> models.Field:
+        return cls._meta.model._meta.get_field(column.attribute)
+
+    @classmethod
+    def is_required(cls, column: Column) -> bool:
+        if column.required_override is not None:
+            return column.required_override
+        if column.column_name in cls.key_columns():
+            return True
+        field = cls.model_field(column)
+        return not (field.null or field.blank or field.default is not NOT_PROVIDED)
+
+    @classmethod
+    def header_names(cls) -> dict[str, str]:
+        """Every accepted header (normalised) -> the canonical column name."""
+        names = {}
+        for column in cls.columns():
+            names[normalise_header(column.column_name)] = column.column_name
+            for alias in column.aliases:
+                names[normalise_header(alias)] = column.column_name
+        return names
+
+    @classmethod
+    def column_for_field(cls, field_name: str) -> str:
+        """The column that sets a model field (for the model's own messages)."""
+        for column in cls.columns():
+            if column.attribute == field_name:
+                return column.column_name
+        return cls.key_columns()[0]
+
+    # --- hooks for kinds with rules across rows
+    def prepare_parents(self, context, table) -> None:
+        """Runs once, in the import's transaction, after the headers are
+        mapped and before the rows are read: checks the table's parent
+        records and creates or updates them, reporting problems through
+        ``context.problem(row, column, message)``. Anything written is
+        rolled back with the rest if any problem is found."""
+
+    def check_rows(self, context, entries) -> list:
+        """Problems that only show across rows (e.g. a second hq); ``entries``
+        are the checked rows of the batch about to be written."""
+        return []
+
+    def after_write(self, context) -> None:
+        """Runs in the import's transaction after every row is written."""
+
+    # --- export
+    def get_queryset(self):
+        return self._meta.model._default_manager.all()
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        related = [column.attribute for column in self.columns() if column.is_reference]
+        if related:
+            queryset = queryset.select_related(*related)
+        return super().export(queryset=queryset, **kwargs)
+
+    # --- import: always through the service
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        outcome = records_import(
+            kind=self.record_kind,
+            dataset_or_file=dataset,
+            file_name=kwargs.get("file_name") or "",
+            acting_user=kwargs.get("user"),
+            dry_run=dry_run,
+        )
+        return outcome_as_result(outcome, self.get_diff_headers())
+
+
+def outcome_as_result(outcome, headers) -> Result:
+    """An import outcome in the shape import-export's callers expect."""
+    result = Result()
+    result.diff_headers = headers
+    result.total_rows = outcome.rows
+    result.totals[RowResult.IMPORT_TYPE_NEW] = outcome.created
+    result.totals[RowResult.IMPORT_TYPE_UPDATE] = outcome.updated
+    result.totals[RowResult.IMPORT_TYPE_SKIP] = outcome.unchanged
+    result.totals[RowResult.IMPORT_TYPE_INVALID] = len(outcome.problems)
+    for problem in outcome.problems:
+        result.append_invalid_row(problem.row, {}, ValidationError({problem.column: [problem.message]}))
+    return result

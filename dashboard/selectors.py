@@ -1,0 +1,461 @@
+"""What the dashboard and its drill-downs read, for one request's Access.
+
+Every number goes through the indicator engine, so the dashboard, the
+``indicators`` command and the PDFs agree. This module decides *which*
+scopes a user may look at (always as the Access object's scope subqueries),
+and shapes the engine's figures into rows for the templates and the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Case, IntegerField, Max, Min, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import disclosure
+from core import indicators as engine
+from core.indicators import Column, comparison_text, percent
+from org.access import DASHBOARD_ROLES, Access
+from org.models import Unit
+from personnel.models import LeaderAppraisal, Officer
+from training.models import TrainingRecord
+
+from .charts import TrendPoint, trend_chart
+
+# The picker lists the units people look at as a whole; units further down
+# (subordinate customs, departments) are reached from the breakdown table.
+PICKER_KINDS = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE]
+_KIND_RANK = Case(
+    *[
+        When(kind=kind, then=Value(rank))
+        for rank, kind in enumerate(
+            [
+                Unit.Kind.HQ,
+                Unit.Kind.SUPERVISORY_OFFICE,
+                Unit.Kind.DIRECT,
+                Unit.Kind.COLLEGE,
+                Unit.Kind.SUBORDINATE,
+                Unit.Kind.DEPARTMENT,
+            ]
+        )
+    ],
+    output_field=IntegerField(),
+)
+
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years the records accept
+
+
+# --- Scope ------------------------------------------------------------------
+
+
+def dashboard_units(access: Access) -> models.QuerySet:
+    """Every unit whose figures the user may see."""
+    return Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
+
+
+def scope_choices(access: Access) -> models.QuerySet:
+    """The units offered in the scope picker: the user's granted units and
+    the customs, offices and colleges within their scope."""
+    return (
+        Unit.objects.filter(
+            Q(pk__in=access.granted(DASHBOARD_ROLES)) | Q(kind__in=PICKER_KINDS, pk__in=access.units(DASHBOARD_ROLES))
+        )
+        .annotate(kind_rank=_KIND_RANK)
+        .order_by("kind_rank", "code")
+    )
+
+
+def resolve_scope(access: Access, code: str | None) -> Unit | None:
+    """The unit the dashboard looks at.
+
+    A code outside the user's scope answers 404, exactly like a code that
+    does not exist. Without a code: the user's broadest granted unit (hq for
+    a superuser). None only when no unit exists yet.
+    """
+    if code:
+        return get_unit_or_404(dashboard_units(access), code)
+    if access.everything:
+        return Unit.objects.filter(kind=Unit.Kind.HQ).first()
+    return (
+        Unit.objects.filter(pk__in=access.granted(DASHBOARD_ROLES))
+        .annotate(kind_rank=_KIND_RANK)
+        .order_by("kind_rank", "code")
+        .first()
+    )
+
+
+def get_unit_or_404(units: models.QuerySet, code: str) -> Unit:
+    return get_object_or_404(units, code=code)
+
+
+def drill_down_unit(access: Access, indicator: engine.Indicator, code: str | None) -> Unit:
+    """The unit of a drill-down, or 404 when the user may not open the
+    records behind this indicator there."""
+    if not indicator.drill_down_roles or not code:
+        raise Http404
+    return get_unit_or_404(Unit.objects.filter(pk__in=access.units(indicator.drill_down_roles)), code)
+
+
+def drillable_units(access: Access, indicators, units: models.QuerySet) -> dict[str, set[int]]:
+    """{indicator key: ids of ``units`` whose drill-down the user may open}.
+
+    One query however many units and indicators: the Access object learns
+    which roles cover each unit, and each definition names its roles.
+    """
+    covering = access.coverage(units)
+    return {
+        indicator.key: {pk for pk, roles in covering.items() if roles & indicator.drill_down_roles}
+        for indicator in indicators
+    }
+
+
+# --- Years ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Years:
+    default: int
+    choices: list[int]  # newest first
+
+
+def year_choices(today: dt.date | None = None) -> Years:
+    """The years that have records, and the default: the latest complete
+    year (last year), or the last year with records if they stop earlier."""
+    today = today or dt.date.today()
+    # MIN/MAX of the bare date column come straight from its index; of its
+    # year they would read every training record.
+    training = TrainingRecord.objects.aggregate(first=Min("start_date"), last=Max("start_date"))
+    appraisals = LeaderAppraisal.objects.aggregate(first=Min("year"), last=Max("year"))
+    firsts = [y for y in (training["first"] and training["first"].year, appraisals["first"]) if y]
+    lasts = [y for y in (training["last"] and training["last"].year, appraisals["last"]) if y]
+    last_complete = today.year - 1
+    last = min(max(lasts), today.year) if lasts else last_complete
+    default = min(last_complete, last)
+    first = min(min(firsts), default) if firsts else default
+    return Years(default=default, choices=list(range(max(last, default), first - 1, -1)))
+
+
+def parse_year(raw: str | None, years: Years) -> tuple[int, str | None]:
+    """(year, problem): a missing year is the default; a bad one is the
+    default with a message saying why."""
+    if raw in (None, ""):
+        return years.default, None
+    try:
+        year = int(raw)
+    except ValueError:
+        return years.default, _("“%(value)s” is not a year; showing %(year)s.") % {
+            "value": raw,
+            "year": years.default,
+        }
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return years.default, _("The year must be between %(first)s and %(last)s; showing %(year)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+            "year": years.default,
+        }
+    return year, None
+
+
+# --- Cards and breakdown ----------------------------------------------------
+
+
+def _ratio(figure: engine.Figure) -> str:
+    if figure.suppressed:
+        return disclosure.marker()
+    return f"{figure.numerator} / {figure.denominator}"
+
+
+def status(figure: engine.Figure) -> str:
+    """ "met", "missed", "nodata" or "suppressed": the CSS class and badge of
+    a figure."""
+    if figure.suppressed:
+        return "suppressed"
+    return {True: "met", False: "missed", None: "nodata"}[figure.met]
+
+
+STATUS_LABELS = {
+    "met": gettext_lazy("met"),
+    "missed": gettext_lazy("missed"),
+    "nodata": gettext_lazy("no data"),
+    "suppressed": gettext_lazy("not shown"),
+}
+
+
+@dataclass
+class Cell:
+    figure: engine.Figure
+    drillable: bool
+
+    @property
+    def status(self) -> str:
+        return status(self.figure)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def value_text(self) -> str:
+        return percent(self.figure.value)
+
+    @property
+    def ratio(self) -> str:
+        return _ratio(self.figure)
+
+
+@dataclass
+class Card(Cell):
+    indicator: engine.Indicator = None
+    chart: str = ""
+
+    @property
+    def target_text(self) -> str:
+        return comparison_text(self.figure.comparison, self.figure.target)
+
+
+@dataclass
+class BreakdownRow:
+    unit: Unit
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def missed(self) -> bool:
+        return any(cell.figure.met is False for cell in self.cells)
+
+
+def _trend_point(year: int, figure: engine.Figure) -> TrendPoint:
+    if figure.suppressed:
+        note = f"{year}: {disclosure.marker()}"
+    elif figure.value is None:
+        note = _("%(year)s: no data") % {"year": year}
+    else:
+        note = f"{year}: {percent(figure.value)} ({_ratio(figure)})"
+    return TrendPoint(year=year, value=figure.value, met=figure.met, note=note)
+
+
+@dataclass
+class Dashboard:
+    cards: list[Card]
+    rows: list[BreakdownRow]
+    sort: str  # the breakdown's order as applied
+
+
+def dashboard(access: Access, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
+    """Everything the dashboard shows for one scope and year."""
+    indicators = [indicator.for_reader(access.user) for indicator in indicators]
+    roots = engine.breakdown_roots(unit)
+    shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots))
+    # Resolves which roles cover the unit and its children in one query; the
+    # small-counts rule then asks the same Access object at no further cost.
+    drillable = drillable_units(access, indicators, shown)
+    rows, sort = breakdown_rows(access, unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable)
+    cards = dashboard_cards(access, unit=unit, year=year, indicators=indicators, drillable=drillable)
+    return Dashboard(cards=cards, rows=rows, sort=sort)
+
+
+def dashboard_cards(access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]]) -> list[Card]:
+    """One card per indicator: the year's figure and its five-year trend,
+    as the reader may see them (small counts: core/disclosure.py)."""
+    reads_records = access.reads_records_at(unit)
+    cards = []
+    for indicator in indicators:
+        trend = [
+            (y, disclosure.disclose(f, indicator=indicator, reads_records=reads_records))
+            for y, f in engine.trend(indicator, year=year, unit=unit)
+        ]
+        _year, figure = trend[-1]
+        chart = trend_chart(
+            [_trend_point(y, f) for y, f in trend],
+            target=figure.target,
+            title=_("%(indicator)s, %(first)s–%(last)s")
+            % {
+                "indicator": indicator.label,
+                "first": trend[0][0],
+                "last": year,
+            },
+        )
+        cards.append(
+            Card(figure=figure, drillable=unit.pk in drillable[indicator.key], indicator=indicator, chart=chart)
+        )
+    return cards
+
+
+BREAKDOWN_SORT_UNIT = "unit"
+
+
+def breakdown_rows(
+    access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], sort: str = ""
+) -> tuple[list[BreakdownRow], str]:
+    """One row per child unit (at hq: per directly-affiliated customs), one
+    cell per indicator; sorted by ``sort`` ("unit", "<key>" or "-<key>").
+    Returns the rows and the sort actually applied."""
+    roots = engine.breakdown_roots(unit)
+    children = list(roots.order_by("code"))
+    # engine.breakdown() would load the child units again for every
+    # indicator; the counts are the same ones it asks for.
+    counts = {indicator.key: indicator.counts(year=year, roots=roots) for indicator in indicators}
+    ordered = [
+        BreakdownRow(
+            unit=child,
+            cells=[
+                Cell(
+                    figure=disclosure.disclose(
+                        indicator.figure(*counts[indicator.key].get(child.pk, (0, 0))),
+                        indicator=indicator,
+                        reads_records=access.reads_records_at(child),
+                    ),
+                    drillable=child.pk in drillable[indicator.key],
+                )
+                for indicator in indicators
+            ],
+        )
+        for child in children
+    ]
+
+    keys = [indicator.key for indicator in indicators]
+    descending = sort.startswith("-")
+    sort_key = sort.lstrip("-")
+    if sort_key in keys:
+        position = keys.index(sort_key)
+
+        def by_value(row: BreakdownRow):
+            value = row.cells[position].figure.value
+            # Units without data go last whichever way the column is sorted.
+            return (value is None, (-value if descending else value) if value is not None else 0, row.unit.code)
+
+        ordered.sort(key=by_value)
+        return ordered, sort
+    if sort == f"-{BREAKDOWN_SORT_UNIT}":
+        ordered.reverse()
+        return ordered, sort
+    return ordered, BREAKDOWN_SORT_UNIT
+
+
+# --- Drill-down -------------------------------------------------------------
+
+
+def _available(queryset: models.QuerySet, field: str) -> bool:
+    root = field.split("__")[0]
+    if root in queryset.query.annotations:
+        return True
+    return any(f.name == root for f in queryset.model._meta.get_fields())
+
+
+def drill_down_columns(queryset: models.QuerySet, indicator: engine.Indicator) -> list[Column]:
+    columns = indicator.columns()
+    meets = Column(
+        "meets",
+        _("meets the target"),
+        display=lambda v: STATUS_LABELS["met" if v else "missed"],
+        export=lambda v: str(STATUS_LABELS["met" if v else "missed"]),
+    )
+    return [column for column in columns if _available(queryset, column.field)] + [meets]
+
+
+@dataclass
+class DrillDown:
+    indicator: engine.Indicator
+    unit: Unit
+    year: int
+    figure: engine.Figure
+    columns: list[Column]
+    rows: models.QuerySet  # .values() of the listed members (plus "pk"), filtered and sorted
+    sort: str
+
+    @property
+    def logged(self) -> bool:
+        """Does showing these rows go to the access log? (access.md: every
+        view or export that shows case information.)"""
+        return bool(getattr(self.indicator, "sensitive", False))
+
+
+def drill_down(
+    access: Access,
+    *,
+    indicator: engine.Indicator,
+    unit: Unit,
+    year: int,
+    search: str = "",
+    missing_only: bool = False,
+    sort: str = "",
+) -> DrillDown:
+    """The members behind one number: the denominator's people (or teams,
+    units, records) for ``unit``'s scope, marked by whether each meets the
+    target."""
+    indicator = indicator.for_reader(access.user)
+    members = indicator.members(year=year, root=unit)
+    if hasattr(members, "visible_to"):
+        # The drill-down check already keeps the unit inside the user's
+        # grants; this keeps every listed row inside them too.
+        members = members.visible_to(access.user)
+    if getattr(indicator, "sensitive", False) and members.model is Officer:
+        # Conflict of interest (回避): nobody reads whether they themselves
+        # are named in a case.
+        members = members.exclude(user=access.user)
+    columns = drill_down_columns(members, indicator)
+    if search:
+        condition = Q()
+        for column in columns:
+            if column.searchable:
+                condition |= Q(**{f"{column.field}__icontains": search})
+        members = members.filter(condition)
+    if missing_only:
+        members = members.filter(meets=False)
+
+    fields = [column.field for column in columns]
+    natural = fields[0]
+    sort_field = sort.lstrip("-")
+    if sort_field in fields:
+        ordering = [sort] if sort_field == natural else [sort, natural]
+        applied = sort
+    else:
+        # Those short of the target first: they are what the page is for.
+        ordering, applied = ["meets", natural], ""
+    rows = members.order_by(*ordering, "pk").values("pk", *fields)
+
+    roots = Unit.objects.filter(pk=unit.pk)
+    figure = indicator.figure(*indicator.counts(year=year, roots=roots).get(unit.pk, (0, 0)))
+    if indicator.sensitive:
+        # Only a need-to-know figure asks whether the reader reads the
+        # records here (small counts, core/disclosure.py).
+        figure = disclosure.disclose(figure, indicator=indicator, reads_records=access.reads_records_at(unit))
+    return DrillDown(indicator=indicator, unit=unit, year=year, figure=figure, columns=columns, rows=rows, sort=applied)
+
+
+def display_rows(drill: DrillDown, rows) -> list[dict]:
+    """Rows for the page: the shown cells (without the mark) and the mark."""
+    shown = [column for column in drill.columns if column.field != "meets"]
+    return [{"cells": [column.display(row[column.field]) for column in shown], "meets": row["meets"]} for row in rows]
+
+
+def drill_down_case_ids(drill: DrillDown, officer_ids) -> list[int]:
+    """The cases behind the listed officers' figures, for the access log."""
+    from integrity.models import CaseOfficer
+
+    return sorted(
+        set(
+            CaseOfficer.objects.filter(
+                officer__in=officer_ids,
+                case__opened_date__range=(dt.date(drill.year, 1, 1), dt.date(drill.year, 12, 31)),
+            ).values_list("case_id", flat=True)
+        )
+    )
+
+
+def export_frame(drill: DrillDown):
+    """The drill-down's rows as a pandas DataFrame with translated headings;
+    figures stay numbers, marks become words."""
+    import pandas as pd
+
+    fields = [column.field for column in drill.columns]
+    frame = pd.DataFrame.from_records(list(drill.rows.values(*fields)), columns=fields)
+    for column in drill.columns:
+        frame[column.field] = frame[column.field].map(column.export).astype(object)
+    frame.columns = [str(column.label) for column in drill.columns]
+    return frame

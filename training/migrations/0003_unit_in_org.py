@@ -1,0 +1,33 @@
+"""The unit foreign keys of training now point at org.Unit (state only).
+
+The table they reference is the same one, renamed by org's first migration;
+the database keeps its columns and constraints as they are.
+"""
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("training", "0002_covering_index_for_training_indicators"),
+        ("org", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="historicalpoliticalwork",
+                    name="unit",
+                    field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to="org.unit", verbose_name="unit"),
+                ),
+                migrations.AlterField(
+                    model_name="politicalwork",
+                    name="unit",
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="political_work", to="org.unit", verbose_name="unit"),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
