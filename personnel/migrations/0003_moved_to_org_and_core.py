@@ -17,6 +17,9 @@ class Migration(migrations.Migration):
         ("training", "0003_unit_in_org"),
         ("integrity", "0008_unit_in_org"),
         ("audit", "0003_unit_in_org"),
+        ("audit", "0004_rectification_unit_in_org"),
+        ("integrity", "0009_risk_point_unit_in_org"),
+        ("accounts", "0005_directory_grant_points_at_org_grants"),
     ]
 
     operations = [
