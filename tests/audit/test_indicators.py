@@ -19,7 +19,7 @@ from core import indicators as engine
 from integrity.models import Inspection
 from org.models import Unit
 from tests.audit.factories import AuditFactory, InternalControlFactory
-from tests.dashboard.factories import SPEC_ORDER, TrainingRecordFactory
+from tests.dashboard.factories import REGISTERED_ORDER, SPEC_ORDER, TrainingRecordFactory
 from tests.factories import LeaderAppraisalFactory, OfficerFactory
 from training.models import PoliticalWork
 
@@ -199,20 +199,5 @@ def test_it_prints_the_twelve_keys_in_the_order_of_the_specification_then_the_ad
     call_command("indicators", "--year", "2009", "--format", "json", stdout=out)
     payload = json.loads(out.getvalue())
     # The twelve first, in the spec's order; indicators added since follow them.
-    assert [row["key"] for row in payload["indicators"]] == [
-        "training_days_12",
-        "leader_fulltime_training_5y",
-        "reserve_two_leadership_posts",
-        "reserve_grassroots",
-        "leadership_team_age",
-        "integrity_appraisal_pass_rate",
-        "case_involvement_rate",
-        "satisfaction_rate",
-        "inspection_pass_rate",
-        "information_coverage",
-        "audit_coverage",
-        "internal_control_rate",
-        "risk_point_review_rate",
-        "rectification_completion_rate",
-    ]
+    assert [row["key"] for row in payload["indicators"]] == REGISTERED_ORDER
     assert payload["unit"] is None
