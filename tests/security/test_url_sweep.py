@@ -197,8 +197,11 @@ class Sweep:
             self.problems.append(f"{where}: {response.status_code}")
             return response
         if response.status_code == 200:
-            # A text the user typed into the address may be echoed back.
-            shown = [t for t in self.hidden if t in _text(response) and t not in unquote(full)]
+            # A text the user typed into the address may be echoed back. The
+            # response is read once (a PDF through pdftotext, a workbook
+            # through openpyxl), then searched for every hidden text.
+            text, typed = _text(response), unquote(full)
+            shown = [t for t in self.hidden if t in text and t not in typed]
             if shown:
                 self.problems.append(f"{where}: shows {sorted(shown)}")
         return response
