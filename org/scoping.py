@@ -109,11 +109,6 @@ def _shared_with(user, model) -> Q:
     return Q(pk__in=ids)
 
 
-def has_share(user, model) -> bool:
-    """Has at least one record of ``model`` been shared with the user?"""
-    return ContentType.objects.get_for_model(model).pk in shared_kinds(user)
-
-
 def shared_kinds(user) -> set[int]:
     """Content-type ids of the kinds of which some record is shared with the
     user: one query answers the question for every kind on a page."""
