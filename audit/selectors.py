@@ -15,7 +15,7 @@ from django.http import Http404
 from core.indicators import CUSTOMS_KINDS
 from org.access import COMPOSITE_ROLES, Access
 from org.models import Unit, UnitScope
-from org.scoping import granted_units, has_grant, units_in_scope
+from org.scoping import granted_units, has_grant, sees_everything, units_in_scope
 from personnel.models import Posting
 
 from .composite import customs_in
@@ -44,7 +44,7 @@ def resolve_unit(user, code: str | None, roles) -> Unit:
         raise Http404
     if code:
         unit = Unit.objects.filter(code=code, pk__in=units_in_scope(user, roles)).first()
-    elif user.is_superuser:
+    elif sees_everything(user):
         unit = Unit.objects.filter(kind=Unit.Kind.HQ).first()
     else:
         unit = (

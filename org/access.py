@@ -24,7 +24,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from org.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from org.roles import ALL_ROLES, Role
-from org.scoping import _is_everything, granted_units, units_in_scope
+from org.scoping import granted_units, sees_everything, units_in_scope
 
 # Every role sees the dashboard and the unit report of a unit it covers
 # (shared/spec/access.md); so do the leader dossiers (officer profiles).
@@ -60,7 +60,7 @@ class Access:
 
     @cached_property
     def everything(self) -> bool:
-        return _is_everything(self.user)
+        return sees_everything(self.user)
 
     @cached_property
     def roles(self) -> frozenset:

@@ -11,6 +11,7 @@ from django.db import models
 
 from integrity.models import Case, RiskAlert
 from integrity.services import access_log_record
+from org import scoping
 from org.access import Access
 from org.models import Unit
 from org.roles import Role
@@ -19,7 +20,9 @@ from personnel.models import Officer
 
 
 def sees_everything(reader) -> bool:
-    return reader is None or bool(reader.is_active and reader.is_superuser)
+    """The operator on the command line (``reader=None``) or a user who sees
+    everything (``org.scoping.sees_everything``)."""
+    return reader is None or scoping.sees_everything(reader)
 
 
 def covers(reader, roles, unit_id: int) -> bool:
