@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from core import disclosure
 from core import indicators as engine
+from core.dates import year_from_query
 from core.indicators import Column, comparison_text, percent
 from org.access import DASHBOARD_ROLES, Access
 from org.models import Unit
@@ -47,8 +48,6 @@ _KIND_RANK = Case(
     ],
     output_field=IntegerField(),
 )
-
-FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years the records accept
 
 
 # --- Scope ------------------------------------------------------------------
@@ -144,22 +143,7 @@ def year_choices(today: dt.date | None = None) -> Years:
 def parse_year(raw: str | None, years: Years) -> tuple[int, str | None]:
     """(year, problem): a missing year is the default; a bad one is the
     default with a message saying why."""
-    if raw in (None, ""):
-        return years.default, None
-    try:
-        year = int(raw)
-    except ValueError:
-        return years.default, _("“%(value)s” is not a year; showing %(year)s.") % {
-            "value": raw,
-            "year": years.default,
-        }
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return years.default, _("The year must be between %(first)s and %(last)s; showing %(year)s.") % {
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-            "year": years.default,
-        }
-    return year, None
+    return year_from_query(raw, years.default)
 
 
 # --- Cards and breakdown ----------------------------------------------------
