@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from core import indicators as engine
 from core.dates import year_from_query
 from core.indicators import Column, comparison_text, percent
 from org.access import DASHBOARD_ROLES, Access
-from org.models import Unit
+from org.models import KIND_RANK, Unit
 from personnel.models import LeaderAppraisal, Officer
 from training.models import TrainingRecord
 
@@ -32,23 +32,6 @@ from .charts import TrendPoint, trend_chart
 # The picker lists the units people look at as a whole; units further down
 # (subordinate customs, departments) are reached from the breakdown table.
 PICKER_KINDS = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE]
-_KIND_RANK = Case(
-    *[
-        When(kind=kind, then=Value(rank))
-        for rank, kind in enumerate(
-            [
-                Unit.Kind.HQ,
-                Unit.Kind.SUPERVISORY_OFFICE,
-                Unit.Kind.DIRECT,
-                Unit.Kind.COLLEGE,
-                Unit.Kind.SUBORDINATE,
-                Unit.Kind.DEPARTMENT,
-            ]
-        )
-    ],
-    output_field=IntegerField(),
-)
-
 
 # --- Scope ------------------------------------------------------------------
 
@@ -65,7 +48,7 @@ def scope_choices(access: Access) -> models.QuerySet:
         Unit.objects.filter(
             Q(pk__in=access.granted(DASHBOARD_ROLES)) | Q(kind__in=PICKER_KINDS, pk__in=access.units(DASHBOARD_ROLES))
         )
-        .annotate(kind_rank=_KIND_RANK)
+        .annotate(kind_rank=KIND_RANK)
         .order_by("kind_rank", "code")
     )
 
@@ -77,16 +60,10 @@ def resolve_scope(access: Access, code: str | None) -> Unit | None:
     does not exist. Without a code: the user's broadest granted unit (hq for
     a superuser). None only when no unit exists yet.
     """
-    if code:
-        return get_unit_or_404(dashboard_units(access), code)
-    if access.everything:
-        return Unit.objects.filter(kind=Unit.Kind.HQ).first()
-    return (
-        Unit.objects.filter(pk__in=access.granted(DASHBOARD_ROLES))
-        .annotate(kind_rank=_KIND_RANK)
-        .order_by("kind_rank", "code")
-        .first()
-    )
+    unit = access.scope_unit(DASHBOARD_ROLES, code)
+    if code and unit is None:
+        raise Http404
+    return unit
 
 
 def get_unit_or_404(units: models.QuerySet, code: str) -> Unit:
