@@ -36,11 +36,6 @@ PICKER_KINDS = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Un
 # --- Scope ------------------------------------------------------------------
 
 
-def dashboard_units(access: Access) -> models.QuerySet:
-    """Every unit whose figures the user may see."""
-    return Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
-
-
 def scope_choices(access: Access) -> models.QuerySet:
     """The units offered in the scope picker: the user's granted units and
     the customs, offices and colleges within their scope."""
