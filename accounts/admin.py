@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.services import grant_create, grant_delete
 from core.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
 from org.roles import Role
+from org.scoping import sees_everything
 
 from .models import DirectoryGrant, Grant, SecurityEvent
 from .selectors import reads_security_log
@@ -124,7 +125,7 @@ class TwoFactorDeviceAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     readonly_fields = fields
 
     def _superuser(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return sees_everything(request.user)
 
     def has_module_permission(self, request):
         return self._superuser(request)
@@ -213,7 +214,7 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_select_related = ("user", "permission", "content_object", "directory_source")
 
     def _superuser(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return sees_everything(request.user)
 
     def has_module_permission(self, request):
         return self._superuser(request)

@@ -23,6 +23,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.dates import year_from_query
 from core.importing import kinds, records_import
 from integrity.models import AccessLog, RiskAlert
 from integrity.risk import alert_as_dict
@@ -33,8 +34,6 @@ from org.models import Unit
 
 from .kinds import Kind
 from .selectors import indicator_payload
-
-FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 UNIT_PARAM = OpenApiParameter("unit", str, description="unit code: records within that unit's scope")
 DATE_PARAMS = [
@@ -300,18 +299,9 @@ class IndicatorsView(APIView):
     )
     def get(self, request):
         access = _access(request)
-        raw = request.query_params.get("year", "")
-        try:
-            year = int(raw)
-        except ValueError:
-            raise ValidationError({"year": _("“%(value)s” is not a year.") % {"value": raw}}) from None
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValidationError(
-                {
-                    "year": _("The year must be between %(first)s and %(last)s.")
-                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
-                }
-            )
+        year, problem = year_from_query(request.query_params.get("year"), None)
+        if year is None:
+            raise ValidationError({"year": problem or _("This field is required.")})
         # The scope asked for, or the whole service; out of the reader's
         # dashboard scope answers 404 like a code that does not exist.
         units = Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))

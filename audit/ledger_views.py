@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import YEAR_MAX, YEAR_MIN
 from core.evidence import evidence_response
 from core.indicators import spreadsheet_value
 from integrity.models import AccessLog, Inspection, RiskAlert
@@ -60,7 +61,9 @@ class LedgerFilter(forms.Form):
         required=False,
         choices=[("", gettext_lazy("all"))] + RectificationItem.Source.choices,
     )
-    year = forms.IntegerField(label=gettext_lazy("deadline year"), required=False, min_value=1949, max_value=2100)
+    year = forms.IntegerField(
+        label=gettext_lazy("deadline year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
 
 
 def _ledger(request):

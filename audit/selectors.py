@@ -15,44 +15,21 @@ from django.http import Http404
 from core.indicators import CUSTOMS_KINDS
 from org.access import COMPOSITE_ROLES, Access
 from org.models import Unit, UnitScope
-from org.scoping import granted_units, has_grant, units_in_scope
+from org.scoping import has_grant, units_in_scope
 from personnel.models import Posting
 
 from .composite import customs_in
 from .indicators import audit_window, covering_audits
 from .models import READ_AUDIT, READ_LEDGER, WRITE_LEDGER, Audit, Finding, RectificationItem, colour_deadlines
 
-# Broadest first: the default scope of a page is the user's broadest grant.
-_KIND_ORDER = [
-    Unit.Kind.HQ,
-    Unit.Kind.SUPERVISORY_OFFICE,
-    Unit.Kind.DIRECT,
-    Unit.Kind.COLLEGE,
-    Unit.Kind.SUBORDINATE,
-    Unit.Kind.DEPARTMENT,
-]
-_KIND_RANK = models.Case(
-    *[models.When(kind=kind, then=models.Value(rank)) for rank, kind in enumerate(_KIND_ORDER)],
-    output_field=models.IntegerField(),
-)
-
 
 def resolve_unit(user, code: str | None, roles) -> Unit:
     """The unit a page looks at: ``code`` if the user covers it for
     ``roles``, else 404; without a code, the user's broadest granted unit."""
-    if not has_grant(user, roles):
+    access = Access(user)
+    if not access.has_grant(roles):
         raise Http404
-    if code:
-        unit = Unit.objects.filter(code=code, pk__in=units_in_scope(user, roles)).first()
-    elif user.is_superuser:
-        unit = Unit.objects.filter(kind=Unit.Kind.HQ).first()
-    else:
-        unit = (
-            Unit.objects.filter(pk__in=granted_units(user, roles))
-            .annotate(kind_rank=_KIND_RANK)
-            .order_by("kind_rank", "code")
-            .first()
-        )
+    unit = access.scope_unit(roles, code)
     if unit is None:
         raise Http404
     return unit

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import indicators as engine
+from core.dates import YEAR_MAX, YEAR_MIN, year_from_query
 
 from . import composite, selectors
 from .models import READ_AUDIT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
@@ -33,32 +33,14 @@ def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
         as_of = dt.date.fromisoformat(raw)
     except ValueError:
         return today, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
-    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+    if not YEAR_MIN <= as_of.year <= YEAR_MAX:
         # The audit window reaches years back from the date: 0001-01-01
         # would leave the calendar.
         return today, _("The date must be in the years %(first)s to %(last)s; showing today.") % {
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
+            "first": YEAR_MIN,
+            "last": YEAR_MAX,
         }
     return as_of, None
-
-
-def _year(raw: str | None) -> tuple[int, str | None]:
-    default = timezone.localdate().year - 1  # the last complete year
-    if not raw:
-        return default, None
-    try:
-        year = int(raw)
-    except ValueError:
-        year = None
-    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        return default, _("“%(value)s” is not a year between %(first)s and %(last)s; showing %(year)s.") % {
-            "value": raw,
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-            "year": default,
-        }
-    return year, None
 
 
 @login_required
@@ -82,7 +64,7 @@ def plan(request):
 
 def _composite(request):
     unit = selectors.composite_unit(request.access, request.GET.get("unit"))
-    year, problem = _year(request.GET.get("year"))
+    year, problem = year_from_query(request.GET.get("year"), timezone.localdate().year - 1)
     rows = composite.assess(year=year, customs=selectors.composite_customs(request.access, unit), access=request.access)
     return unit, year, problem, rows
 

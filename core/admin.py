@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from org.scoping import sees_everything
+
 from .admin_base import ReadOnlyAdmin
 from .models import ImportLog
 
@@ -24,7 +26,7 @@ class ImportLogAdmin(ReadOnlyAdmin):
     search_fields = ("file_name", "user__username")
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return sees_everything(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return sees_everything(request.user)

@@ -383,11 +383,16 @@ def employed_all_year(year: int) -> Q:
     return Q(hire_date__lte=year_start(year)) & (Q(leave_date__isnull=True) | Q(leave_date__gte=year_end(year)))
 
 
-def on_roll_at_year_end(year: int, prefix: str = "") -> Q:
-    end = year_end(year)
-    return Q(**{f"{prefix}hire_date__lte": end}) & (
-        Q(**{f"{prefix}leave_date__isnull": True}) | Q(**{f"{prefix}leave_date__gt": end})
+def on_roll_at(as_of: dt.date, prefix: str = "") -> Q:
+    """Officers hired by ``as_of`` who have not left by then (``prefix``
+    reaches officers through a relation, e.g. ``"unit__officers__"``)."""
+    return Q(**{f"{prefix}hire_date__lte": as_of}) & (
+        Q(**{f"{prefix}leave_date__isnull": True}) | Q(**{f"{prefix}leave_date__gt": as_of})
     )
+
+
+def on_roll_at_year_end(year: int, prefix: str = "") -> Q:
+    return on_roll_at(year_end(year), prefix)
 
 
 def as_bool(condition) -> ExpressionWrapper:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from core import disclosure
 from core import indicators as engine
+from core.dates import year_from_query
 from core.indicators import Column, comparison_text, percent
 from org.access import DASHBOARD_ROLES, Access
-from org.models import Unit
+from org.models import KIND_RANK, Unit
 from personnel.models import LeaderAppraisal, Officer
 from training.models import TrainingRecord
 
@@ -31,32 +32,8 @@ from .charts import TrendPoint, trend_chart
 # The picker lists the units people look at as a whole; units further down
 # (subordinate customs, departments) are reached from the breakdown table.
 PICKER_KINDS = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE]
-_KIND_RANK = Case(
-    *[
-        When(kind=kind, then=Value(rank))
-        for rank, kind in enumerate(
-            [
-                Unit.Kind.HQ,
-                Unit.Kind.SUPERVISORY_OFFICE,
-                Unit.Kind.DIRECT,
-                Unit.Kind.COLLEGE,
-                Unit.Kind.SUBORDINATE,
-                Unit.Kind.DEPARTMENT,
-            ]
-        )
-    ],
-    output_field=IntegerField(),
-)
-
-FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years the records accept
-
 
 # --- Scope ------------------------------------------------------------------
-
-
-def dashboard_units(access: Access) -> models.QuerySet:
-    """Every unit whose figures the user may see."""
-    return Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
 
 
 def scope_choices(access: Access) -> models.QuerySet:
@@ -66,7 +43,7 @@ def scope_choices(access: Access) -> models.QuerySet:
         Unit.objects.filter(
             Q(pk__in=access.granted(DASHBOARD_ROLES)) | Q(kind__in=PICKER_KINDS, pk__in=access.units(DASHBOARD_ROLES))
         )
-        .annotate(kind_rank=_KIND_RANK)
+        .annotate(kind_rank=KIND_RANK)
         .order_by("kind_rank", "code")
     )
 
@@ -78,16 +55,10 @@ def resolve_scope(access: Access, code: str | None) -> Unit | None:
     does not exist. Without a code: the user's broadest granted unit (hq for
     a superuser). None only when no unit exists yet.
     """
-    if code:
-        return get_unit_or_404(dashboard_units(access), code)
-    if access.everything:
-        return Unit.objects.filter(kind=Unit.Kind.HQ).first()
-    return (
-        Unit.objects.filter(pk__in=access.granted(DASHBOARD_ROLES))
-        .annotate(kind_rank=_KIND_RANK)
-        .order_by("kind_rank", "code")
-        .first()
-    )
+    unit = access.scope_unit(DASHBOARD_ROLES, code)
+    if code and unit is None:
+        raise Http404
+    return unit
 
 
 def get_unit_or_404(units: models.QuerySet, code: str) -> Unit:
@@ -144,22 +115,7 @@ def year_choices(today: dt.date | None = None) -> Years:
 def parse_year(raw: str | None, years: Years) -> tuple[int, str | None]:
     """(year, problem): a missing year is the default; a bad one is the
     default with a message saying why."""
-    if raw in (None, ""):
-        return years.default, None
-    try:
-        year = int(raw)
-    except ValueError:
-        return years.default, _("“%(value)s” is not a year; showing %(year)s.") % {
-            "value": raw,
-            "year": years.default,
-        }
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return years.default, _("The year must be between %(first)s and %(last)s; showing %(year)s.") % {
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-            "year": years.default,
-        }
-    return year, None
+    return year_from_query(raw, years.default)
 
 
 # --- Cards and breakdown ----------------------------------------------------

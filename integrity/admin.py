@@ -21,7 +21,7 @@ from core.importing.admin import RecordImportMixin
 from core.importing.engine import self_naming_message
 from org.models import Unit
 from org.roles import Role
-from org.scoping import granted_units, units_in_scope
+from org.scoping import granted_units, sees_everything, units_in_scope
 from personnel.models import Officer
 
 from .models import (
@@ -347,7 +347,7 @@ def reads_access_log(user) -> bool:
     """Superusers and supervision granted on the General Administration."""
     if not (user and user.is_active):
         return False
-    if user.is_superuser:
+    if sees_everything(user):
         return True
     return (
         granted_units(user, Role.SUPERVISION)

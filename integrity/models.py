@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import YEAR_MAX, YEAR_MIN
 from core.evidence import EvidenceFile
 from org.access import RISK_REGISTER_ROLES
 from org.models import Unit
@@ -153,7 +154,9 @@ class IntegrityAppraisal(models.Model):
         PASS = "pass", _("pass")
         FAIL = "fail", _("fail")
 
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="integrity_appraisals"
     )
@@ -188,7 +191,7 @@ class IntegrityAppraisal(models.Model):
                 name="integrity_appraisal_member_unique",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1949) & Q(year__lte=2100), name="integrity_appraisal_year_range"
+                condition=Q(year__gte=YEAR_MIN) & Q(year__lte=YEAR_MAX), name="integrity_appraisal_year_range"
             ),
         ]
         indexes = [models.Index(fields=["year", "unit"], name="integrity_appraisal_year_idx")]
@@ -224,7 +227,9 @@ class Survey(models.Model):
     """行政相对人满意度调查 of a unit for a year."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="surveys")
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+    )
     respondents = models.PositiveIntegerField(_("respondents"))
     satisfied = models.PositiveIntegerField(_("satisfied"))
     history = HistoricalRecords()

@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.indicators import on_roll_at
 from org.models import Unit, UnitScope
 from personnel.models import Officer, Posting
 
@@ -59,12 +60,6 @@ def config(name: str):
 
 def weight(rule: str) -> int:
     return int(settings.INTEGRITY_RISK["weights"][rule])
-
-
-def on_roll_at(as_of: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}hire_date__lte": as_of}) & (
-        Q(**{f"{prefix}leave_date__isnull": True}) | Q(**{f"{prefix}leave_date__gt": as_of})
-    )
 
 
 def window_start(as_of: dt.date, days: int) -> dt.date:

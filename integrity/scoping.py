@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Q
 
-from org.scoping import ScopedQuerySet, _is_everything, _shared_with, units_in_scope
+from org.scoping import ScopedQuerySet, sees_everything, shared_with, units_in_scope
 
 
 def own_officer(user):
@@ -39,12 +39,12 @@ class NeedToKnowQuerySet(ScopedQuerySet):
     def _allowed(self, user, roles, *, shared: bool):
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        if _is_everything(user):
+        if sees_everything(user):
             qs = self
         else:
             condition = self._in_units(units_in_scope(user, roles))
             if shared:
-                condition |= _shared_with(user, self.model)
+                condition |= shared_with(user, self.model)
             qs = self.filter(condition)
         return qs.exclude(self._naming(user))
 
@@ -52,14 +52,14 @@ class NeedToKnowQuerySet(ScopedQuerySet):
         return self._allowed(user, self._scope().read, shared=True)
 
     def editable_by(self, user):
-        if not self._scope().write and not _is_everything(user):
+        if not self._scope().write and not sees_everything(user):
             return self.none()
         return self._allowed(user, self._scope().write, shared=False)
 
     def within_grants(self, user, roles):
         # A form may offer only what the user could read: never a record
         # naming the user, so a case select cannot list the user's own case.
-        qs = self if _is_everything(user) else self.filter(self._in_units(units_in_scope(user, roles)))
+        qs = self if sees_everything(user) else self.filter(self._in_units(units_in_scope(user, roles)))
         return qs.exclude(self._naming(user))
 
     def in_unit_scope(self, unit):

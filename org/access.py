@@ -22,9 +22,9 @@ from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from org.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
+from org.models import KIND_RANK, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from org.roles import ALL_ROLES, Role
-from org.scoping import _is_everything, granted_units, units_in_scope
+from org.scoping import granted_units, sees_everything, units_in_scope
 
 # Every role sees the dashboard and the unit report of a unit it covers
 # (shared/spec/access.md); so do the leader dossiers (officer profiles).
@@ -60,7 +60,7 @@ class Access:
 
     @cached_property
     def everything(self) -> bool:
-        return _is_everything(self.user)
+        return sees_everything(self.user)
 
     @cached_property
     def roles(self) -> frozenset:
@@ -92,6 +92,21 @@ class Access:
     def granted(self, roles: Iterable[str] | str = ALL_ROLES) -> models.QuerySet:
         """Ids of the units the grants are held on, as a subquery."""
         return granted_units(self.user, _role_set(roles))
+
+    def scope_unit(self, roles: Iterable[str] | str, code: str | None) -> Unit | None:
+        """The unit a page looks at: ``code`` if the user covers it for
+        ``roles`` (None otherwise, as for a code that does not exist);
+        without a code, the broadest granted unit (hq for a superuser)."""
+        if code:
+            return Unit.objects.filter(code=code, pk__in=self.units(roles)).first()
+        if self.everything:
+            return Unit.objects.filter(kind=Unit.Kind.HQ).first()
+        return (
+            Unit.objects.filter(pk__in=self.granted(roles))
+            .annotate(kind_rank=KIND_RANK)
+            .order_by("kind_rank", "code")
+            .first()
+        )
 
     def coverage(self, units: models.QuerySet) -> dict[int, frozenset]:
         """{unit id: the roles whose grants cover it} for ``units``, in one

@@ -102,6 +102,26 @@ class Unit(models.Model):
             raise ValidationError(errors)
 
 
+# Broadest kind first: pickers list units in this order, and a page without a
+# unit opens on the user's broadest granted unit.
+KIND_RANK = models.Case(
+    *[
+        models.When(kind=kind, then=models.Value(rank))
+        for rank, kind in enumerate(
+            [
+                Unit.Kind.HQ,
+                Unit.Kind.SUPERVISORY_OFFICE,
+                Unit.Kind.DIRECT,
+                Unit.Kind.COLLEGE,
+                Unit.Kind.SUBORDINATE,
+                Unit.Kind.DEPARTMENT,
+            ]
+        )
+    ],
+    output_field=models.IntegerField(),
+)
+
+
 class UnitScope(models.Model):
     """Closure table: ``unit`` lies within the scope of ``root``.
 

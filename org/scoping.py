@@ -34,7 +34,8 @@ def _codenames(roles) -> list[str]:
     return [Role(r).codename for r in roles]
 
 
-def _is_everything(user) -> bool:
+def sees_everything(user) -> bool:
+    """An active superuser: every scope, every record, every kind."""
     return bool(user and user.is_active and user.is_superuser)
 
 
@@ -61,7 +62,7 @@ def units_in_scope(user, roles: Iterable[str] | str = ALL_ROLES) -> models.Query
     Use it as ``filter(unit__in=units_in_scope(user, Role.HR))``.
     """
     Unit = apps.get_model("org", "Unit")
-    if _is_everything(user):
+    if sees_everything(user):
         return Unit.objects.values("pk")
     UnitScope = apps.get_model("org", "UnitScope")
     return UnitScope.objects.filter(root__in=granted_units(user, roles)).values("unit_id")
@@ -69,7 +70,7 @@ def units_in_scope(user, roles: Iterable[str] | str = ALL_ROLES) -> models.Query
 
 def has_grant(user, roles: Iterable[str] | str = ALL_ROLES) -> bool:
     """Does the user hold at least one grant of these roles anywhere?"""
-    return _is_everything(user) or granted_units(user, roles).exists()
+    return sees_everything(user) or granted_units(user, roles).exists()
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _shares(user, model) -> models.QuerySet:
     )
 
 
-def _shared_with(user, model) -> Q:
+def shared_with(user, model) -> Q:
     """Records shared one by one with ``user`` (the rare per-record grant).
 
     Guardian's generic table keeps the object id as text; cast it so the
@@ -107,11 +108,6 @@ def _shared_with(user, model) -> Q:
     """
     ids = _shares(user, model).annotate(object_id=Cast("object_pk", BigIntegerField())).values("object_id")
     return Q(pk__in=ids)
-
-
-def has_share(user, model) -> bool:
-    """Has at least one record of ``model`` been shared with the user?"""
-    return ContentType.objects.get_for_model(model).pk in shared_kinds(user)
 
 
 def shared_kinds(user) -> set[int]:
@@ -134,7 +130,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.model.scope
 
     def visible_to(self, user):
-        if _is_everything(user):
+        if sees_everything(user):
             return self
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
@@ -142,11 +138,11 @@ class ScopedQuerySet(models.QuerySet):
         condition = Q(**{scope.unit_lookup(): units_in_scope(user, scope.read)})
         if scope.own:
             condition |= Q(**{scope.own: user})
-        condition |= _shared_with(user, self.model)
+        condition |= shared_with(user, self.model)
         return self.filter(condition)
 
     def editable_by(self, user):
-        if _is_everything(user):
+        if sees_everything(user):
             return self
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
@@ -162,7 +158,7 @@ class ScopedQuerySet(models.QuerySet):
         when the user could write records there, not merely because it is
         about them or was shared with them.
         """
-        if _is_everything(user):
+        if sees_everything(user):
             return self
         return self.filter(**{self._scope().unit_lookup(): units_in_scope(user, roles)})
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ScopedAdmin
 from core.importing.admin import RecordImportMixin
+from org.scoping import sees_everything
 
 from .models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from .resources import LeaderAppraisalResource, OfficerResource, PostingResource, ReserveCadreResource
@@ -26,7 +27,7 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
         # Linking an account to an officer lets that account read the
         # officer's records as "their own", so only a superuser may do it.
         fields = super().get_readonly_fields(request, obj)
-        if not request.user.is_superuser:
+        if not sees_everything(request.user):
             fields = (*fields, "user")
         return fields
 

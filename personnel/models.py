@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.dates import YEAR_MAX, YEAR_MIN
 from org.models import READ_PEOPLE, WRITE_HR, Unit
 from org.roles import Role
 from org.scoping import Scope, ScopedQuerySet
@@ -190,7 +191,9 @@ class LeaderAppraisal(CareerScope, models.Model):
         BASICALLY_COMPETENT = "basically_competent", _("basically competent")
         INCOMPETENT = "incompetent", _("incompetent")
 
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+    )
     officer = models.ForeignKey(
         Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="leader_appraisals"
     )
@@ -218,7 +221,9 @@ class LeaderAppraisal(CareerScope, models.Model):
                 condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
                 name="leader_appraisal_score_range",
             ),
-            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="leader_appraisal_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=YEAR_MIN) & Q(year__lte=YEAR_MAX), name="leader_appraisal_year_range"
+            ),
         ]
 
     def __str__(self):

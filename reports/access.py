@@ -3,17 +3,15 @@
 A PDF is another surface over the same records, so every section is selected
 through the model's ``visible_to(reader)``. ``reader=None`` is the command
 line run without ``--user``: an operator on the server, who sees everything.
-
-The integrity and audit apps are built separately; their sections appear
-"as far as they exist": ``optional_model`` finds the model when the app is
-installed and the PDF leaves the section out otherwise.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import models
 
+from integrity.models import Case, RiskAlert
+from integrity.services import access_log_record
+from org import scoping
 from org.access import Access
 from org.models import Unit
 from org.roles import Role
@@ -22,7 +20,9 @@ from personnel.models import Officer
 
 
 def sees_everything(reader) -> bool:
-    return reader is None or bool(reader.is_active and reader.is_superuser)
+    """The operator on the command line (``reader=None``) or a user who sees
+    everything (``org.scoping.sees_everything``)."""
+    return reader is None or scoping.sees_everything(reader)
 
 
 def covers(reader, roles, unit_id: int) -> bool:
@@ -67,18 +67,6 @@ def may_know_integrity(reader, officer: Officer) -> bool:
     if officer.user_id and officer.user_id == reader.pk:
         return False
     return covers(reader, [Role.SUPERVISION, Role.LEADERSHIP], officer.unit_id)
-
-
-def optional_model(app_label: str, *names: str):
-    """The first of ``names`` that exists in ``app_label``, or None."""
-    if not apps.is_installed(app_label):
-        return None
-    for name in names:
-        try:
-            return apps.get_model(app_label, name)
-        except LookupError:
-            continue
-    return None
 
 
 def officer_or_404(staff_no: str, reader) -> Officer:
@@ -131,10 +119,6 @@ def log_integrity_access(*, reader, d, request=None, path: str = "") -> None:
     (access.md: every PDF that shows a case or an alert): one row per record
     kind, naming the records counted, even when the count is 0 — that the
     reader looked is itself what supervision wants to know."""
-    from integrity.services import access_log_record
-
-    Case = optional_model("integrity", "Case")
-    Alert = optional_model("integrity", "RiskAlert")
     user = reader if reader is not None and reader.is_authenticated else None
     access_log_record(user=user, action="report", model=Case, object_ids=d.case_ids, request=request, path=path)
-    access_log_record(user=user, action="report", model=Alert, object_ids=d.alert_ids, request=request, path=path)
+    access_log_record(user=user, action="report", model=RiskAlert, object_ids=d.alert_ids, request=request, path=path)

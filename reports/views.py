@@ -12,27 +12,21 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from core.dates import year_from_query
 
 from . import access
 from .pdf import batch, dossier, unit_report
 
-FIRST_YEAR, LAST_YEAR = 1949, 2100
 
-
-def _year(request) -> int:
+def _year(request) -> tuple[int | None, str | None]:
+    """The year asked for, the last complete year by default. A PDF carries
+    no notice, so a bad year is not replaced by another: (None, problem)."""
     raw = request.GET.get("year")
-    if raw is None or raw == "":
-        return timezone.localdate().year - 1
-    try:
-        year = int(raw)
-    except ValueError:
-        raise Http404 from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404
-    return year
+    return year_from_query(raw, None) if raw else (timezone.localdate().year - 1, None)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -47,7 +41,9 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @login_required
 @transaction.atomic  # the access-log row and the PDF succeed or fail together
 def appraisal_pdf(request, staff_no: str):
-    year = _year(request)
+    year, problem = _year(request)
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     officer = access.officer_or_404(staff_no, request.user)
     pdf = dossier.render(officer, year, request.user, request=request)
     return _download(pdf, f"{officer.staff_no}_{officer.name}_{year}.pdf", "application/pdf")
@@ -56,7 +52,9 @@ def appraisal_pdf(request, staff_no: str):
 @require_GET
 @login_required
 def unit_report_pdf(request, code: str):
-    year = _year(request)
+    year, problem = _year(request)
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     unit = access.report_unit_or_404(code, request.user)
     pdf = unit_report.render(unit, year, request.user)
     return _download(pdf, f"{unit.code}_{unit.name}_{year}.pdf", "application/pdf")
@@ -66,7 +64,9 @@ def unit_report_pdf(request, code: str):
 @login_required
 @transaction.atomic
 def appraisal_batch(request, code: str):
-    year = _year(request)
+    year, problem = _year(request)
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     unit = access.unit_or_404(code, request.user)
     buffer = io.BytesIO()
     batch.write_zip(buffer, unit, year, request.user, request=request)

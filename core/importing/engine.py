@@ -42,7 +42,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from org.scoping import _is_everything, units_in_scope
+from org.scoping import sees_everything, units_in_scope
 
 from .files import column_letter, normalise_header
 from .widgets import is_empty
@@ -148,7 +148,7 @@ class Importer:
         self.resource = resource
         self.model = resource._meta.model
         self.user = user
-        self.everything = user is None or _is_everything(user)
+        self.everything = user is None or sees_everything(user)
         self.roles = self.model.scope.write
         self.progress = progress or (lambda message: None)
         self.problems: list[Problem] = []

@@ -2,7 +2,7 @@
 
 Like ``admin.py``, every installed app may have a ``resources.py`` that
 declares its record kinds with ``@register``; they are found the first time
-the registry is read. A later issue adds its kinds (cases, audits, ...) by
+the registry is read. An app adds its kinds (cases, audits, ...) by
 writing such a module, nothing else.
 """
 

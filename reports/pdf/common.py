@@ -43,14 +43,6 @@ def fmt_days(value) -> str:
     return f"{value.normalize():f}"
 
 
-def fmt_percent(value: float | None, comparison: str = ">=") -> str:
-    if value is None:
-        return "—"
-    # Rates controlled "within 0.4%" need a second decimal to be readable.
-    places = 2 if comparison == "<=" else 1
-    return f"{value * 100:.{places}f}%"
-
-
 def yes_no(flag: bool | None) -> str:
     if flag is None:
         return "—"

@@ -1,10 +1,9 @@
 """The leader dossier: everything an appraisal meeting needs about one
 leader, on one or two A4 pages.
 
-Sections follow the issue: profile, postings, reserve-cadre status, training
+Sections: profile, postings, reserve-cadre status, training
 against the yearly and five-year thresholds, leader appraisals of the last
-five years, integrity-responsibility appraisals and audits (as far as those
-apps exist), and — for readers allowed to know — counts of cases and open
+five years, integrity-responsibility appraisals and audits, and — for readers allowed to know — counts of cases and open
 alerts. Every selection goes through ``visible_to(reader)``; a section the
 reader may not read at all is left out rather than printed empty.
 """
@@ -21,7 +20,9 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from reportlab.platypus import Paragraph
 
+from audit.models import Audit
 from core import disclosure
+from integrity.models import Case, IntegrityAppraisal, RiskAlert
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import TrainingRecord
 
@@ -107,8 +108,7 @@ def collect(officer: Officer, year: int, reader) -> Dossier:
 def _collect_integrity(d: Dossier) -> None:
     officer, reader = d.officer, d.reader
     first, last = d.window[0], d.window[-1]
-    IntegrityAppraisal = access.optional_model("integrity", "IntegrityAppraisal")
-    if IntegrityAppraisal is not None and access.may_read_kind(reader, IntegrityAppraisal, officer):
+    if access.may_read_kind(reader, IntegrityAppraisal, officer):
         # The leader's own rows and those of the leadership team of their
         # unit (the team row names no officer).
         d.integrity_appraisals = list(
@@ -119,10 +119,6 @@ def _collect_integrity(d: Dossier) -> None:
         )
     if not access.may_know_integrity(reader, officer):
         return
-    Case = access.optional_model("integrity", "Case")
-    Alert = access.optional_model("integrity", "RiskAlert")
-    if Case is None or Alert is None:
-        return
     # Supervision reads cases and alerts through their need-to-know
     # querysets, so it counts exactly the records it may open. Leadership
     # may know them only as counts (access.md), but these are counted over
@@ -131,16 +127,15 @@ def _collect_integrity(d: Dossier) -> None:
     if not (access.sees_everything(reader) or access.has_role_on(reader, "supervision", officer)):
         d.integrity_counts = {"cases": None, "alerts": None}
         return
-    cases, alerts = access.visible(Case, reader), access.visible(Alert, reader)
+    cases, alerts = access.visible(Case, reader), access.visible(RiskAlert, reader)
     d.case_ids = list(cases.filter(involved__officer=officer).values_list("pk", flat=True).distinct())
-    d.alert_ids = list(alerts.filter(officer=officer, status__in=Alert.ACTIVE).values_list("pk", flat=True))
+    d.alert_ids = list(alerts.filter(officer=officer, status__in=RiskAlert.ACTIVE).values_list("pk", flat=True))
     d.integrity_counts = {"cases": len(d.case_ids), "alerts": len(d.alert_ids)}
     d.carries_integrity = True
 
 
 def _collect_audits(d: Dossier) -> None:
-    Audit = access.optional_model("audit", "Audit")
-    if Audit is None or not access.may_read_kind(d.reader, Audit, d.officer):
+    if not access.may_read_kind(d.reader, Audit, d.officer):
         return
     d.audits = list(access.visible(Audit, d.reader).filter(officer=d.officer).order_by("period_start", "audit_no"))
 

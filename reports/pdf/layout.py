@@ -76,10 +76,6 @@ def text(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def para(value, style: ParagraphStyle | None = None) -> Paragraph:
-    return Paragraph(text(value), style or styles().cell)
-
-
 def heading(value) -> Paragraph:
     return Paragraph(text(value), styles().h2)
 

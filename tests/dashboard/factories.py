@@ -41,5 +41,5 @@ SPEC_ORDER = [
     "internal_control_rate",
 ]
 # The whole registry's order: the twelve of the specification, then the
-# indicators the issues added (position 13 on).
+# project's own indicators (position 13 on).
 REGISTERED_ORDER = SPEC_ORDER + ["risk_point_review_rate", "rectification_completion_rate"]

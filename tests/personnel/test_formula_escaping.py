@@ -1,5 +1,5 @@
 """Exports neutralise formulas the OWASP way and the importer undoes exactly
-that, so export -> re-import reports every row unchanged (issue 9, item 6)."""
+that, so export -> re-import reports every row unchanged."""
 
 import csv
 import datetime as dt

@@ -107,6 +107,16 @@ def test_it_answers_404_for_an_officer_outside_the_grants(leader, charlie, clien
     assert client.get(dossier_url("NOSUCH")).status_code == 404
 
 
+def test_it_answers_a_bad_year_with_a_plain_message_not_another_years_pdf(leader, charlie, client):
+    client.force_login(charlie)
+    for year in ("soon", "1800"):
+        response = client.get(dossier_url("L0001", year))
+        assert response.status_code == 400
+        message = response.content.decode()
+        assert f"“{year}”" in message and "1949" in message and "2100" in message
+    assert client.get(report_url("5100", "99999")).status_code == 400
+
+
 def test_it_refuses_the_command_for_an_officer_outside_the_users_grants(leader, charlie, tmp_path):
     with pytest.raises(CommandError, match="L0001"):
         run("appraisal_pdf", tmp_path, "d.pdf", staff_no="L0001", user="charlie")

@@ -1,5 +1,5 @@
 """The one rule for list lookups (core/admin_base.py, DeclaredLookupsOnly),
-on the examples of issue 9, and the crashes of typed URLs.
+on worked examples, and the crashes of typed URLs.
 
 Service of tests/security/conftest.py: hr covers 5100-5102, where officer
 S5100 (the suspect) has a complaint, a case and an alert, and S5101 (the
