@@ -149,7 +149,7 @@ def log_rows(model, using: str = "default", chunk_size: int = 5000) -> Iterator[
     return model.objects.using(using).order_by("pk").values("id", "row_hash", *CHAINED_FIELDS).iterator(chunk_size)
 
 
-def log_empty_for_tests(using: str) -> None:
+def log_empty_for_tests(using: str, table: str = TABLE) -> None:
     """Empty the log by the database administrator's route: lift the guard,
     delete, put the guard back, in one transaction.
 
@@ -165,15 +165,15 @@ def log_empty_for_tests(using: str) -> None:
             # ALTER TABLE waits for no foreign-key check still deferred in
             # the transaction: run them first, then defer again.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-            cursor.execute(f"DELETE FROM {TABLE}")
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             return
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
         triggers = cursor.fetchall()
         for name, _sql in triggers:
             cursor.execute(f'DROP TRIGGER "{name}"')
-        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {table}")
         for _name, sql in triggers:
             cursor.execute(sql)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from integrity.models import Case
 from tests.integrity.factories import case_naming
@@ -32,9 +33,13 @@ def _more_cases(service, n):
 # release); the page's count and rows in a savepoint (four). The content
 # types of the shared-record check are cached after the first request.
 TRAINING_QUERIES = 9
+
+
 # The same, and the access log (integrity/access_chain.py): the page's case
-# ids, then the chain's end read and its row written, in a savepoint.
-CASE_QUERIES = 14
+# ids, then the chain's end read and its row written, in a savepoint; on
+# PostgreSQL the writer first locks the log's table (one query more).
+def case_queries() -> int:
+    return 14 + (connection.vendor == "postgresql")
 
 
 @pytest.mark.parametrize("size", [2, 6])
@@ -52,7 +57,7 @@ def test_a_page_of_cases_costs_the_same_queries_at_any_size(service, api_as, dja
     _more_cases(service, 5)
     client = api_as("supervisor")
     client.get("/api/cases/")
-    with django_assert_num_queries(CASE_QUERIES):
+    with django_assert_num_queries(case_queries()):
         answer = client.get(f"/api/cases/?page_size={size}")
     rows = answer.json()["results"]
     assert len(rows) == size
