@@ -41,7 +41,8 @@ from tests.shared import KeptTransaction
 # replaces); `small_demo` is 100 officers with data up to 2009 and the demo
 # accounts, where the pages walk every scope. The tests that use one are
 # collected back to back and, under pytest-xdist, sent to one worker (the
-# "demo" group); the load stays in an open transaction while they run, each
+# group "demo-<fixture>", one per demo, so the two loads run on different
+# workers at once); the load stays in an open transaction while they run, each
 # test in a savepoint of its own on top (tests/shared.py), and is rolled
 # back before the first test that does not use it.
 
@@ -117,13 +118,13 @@ def _demo_of(item) -> str | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Collect the tests that use a demo back to back (each demo's where the
-    first of them is) and put them in the xdist group of the demo."""
+    first of them is) and put them in the xdist group of that demo."""
     for name in _SHARED:
         users = [item for item in items if _demo_of(item) == name]
         if not users:
             continue
         for item in users:
-            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+            item.add_marker(pytest.mark.xdist_group(f"{DEMO_GROUP}-{name}"))
         first = items.index(users[0])
         rest = [item for item in items if _demo_of(item) != name]
         items[:] = rest[:first] + users + rest[first:]

@@ -119,7 +119,18 @@ def node_of(module: str) -> str:
     return module if module in REGISTRATIONS else module.split(".")[0]
 
 
+_EDGES: dict[Path, list] = {}
+
+
 def edges():
+    """(importer, imported, where) for every import of the project's own
+    modules under ROOT, parsed once per ROOT for the tests below."""
+    if ROOT not in _EDGES:
+        _EDGES[ROOT] = _parse_edges()
+    return _EDGES[ROOT]
+
+
+def _parse_edges():
     modules = collect_modules()
     out = []
     for module, path in modules.items():

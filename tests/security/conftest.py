@@ -103,6 +103,11 @@ def _evidence(record, name):
 
 @pytest.fixture
 def service(tree):
+    return service_create(tree)
+
+
+def service_create(tree) -> Service:
+    """The records and personas of the module docstring on ``tree``."""
     users = {
         "admin": UserFactory(username="admin", is_superuser=True),
         "hr": UserFactory(username="hr"),
