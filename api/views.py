@@ -60,6 +60,7 @@ class OutcomeSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
 
 
 class Pages(PageNumberPagination):
@@ -130,6 +131,8 @@ def _outcome_response(outcome, *, created_status=status.HTTP_200_OK) -> Response
             "created": outcome.created,
             "updated": outcome.updated,
             "unchanged": outcome.unchanged,
+            # The headers of the columns the kind does not know, left out.
+            "ignored_columns": outcome.ignored_columns,
         },
         status=status.HTTP_200_OK if outcome.dry_run else created_status,
     )

@@ -51,7 +51,7 @@ _MONTH_FORMS = (
 )
 _SERIAL = re.compile(r"\d{5}", re.ASCII)
 # A day or month first, or a two-digit year: 05/01/2025, 25/8/4, 8/2025.
-_AMBIGUOUS = re.compile(r"\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?|\d{1,2}[-/.]\d{4}", re.ASCII)
+_AMBIGUOUS = re.compile(r"\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|\d{1,2}[-/.]\d{4}", re.ASCII)
 
 
 def _text(value) -> str:

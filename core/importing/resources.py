@@ -35,7 +35,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields import NOT_PROVIDED
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import resources
 from import_export.declarative import ModelDeclarativeMetaclass
 from import_export.fields import Field
@@ -76,7 +76,9 @@ class Column(Field):
 def unit_code(**kwargs) -> Column:
     """The ``unit_code`` column every kind about a unit shares: the unit's
     code, within the importing user's grants."""
-    return Column(Reference(Unit, "code"), "单位编码", attribute="unit", label=_("unit code"), **kwargs)
+    return Column(
+        Reference(Unit, "code"), "单位编码", attribute="unit", label=pgettext_lazy("column", "unit code"), **kwargs
+    )
 
 
 class _RecordMetaclass(ModelDeclarativeMetaclass):
