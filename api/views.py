@@ -23,7 +23,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.dates import year_from_query
+from core.dates import parse_date, year_from_query
 from core.importing import kinds, records_import
 from integrity.models import AccessLog, RiskAlert
 from integrity.risk import alert_as_dict
@@ -84,7 +84,7 @@ def _date(request, name) -> dt.date | None:
     if raw in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
         raise ValidationError({name: _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": raw}}) from None
 
