@@ -274,3 +274,26 @@ def test_the_preview_drops_the_before_values_of_a_record_the_user_cannot_see(ali
         (False, [Change("position", "科员", "科长")], None),
         (True, [Change("position", "", "科长")], None),
     ]
+
+
+def test_the_preview_speaks_chinese_by_default(client, alice, officers, tree, monkeypatch):
+    monkeypatch.setattr(import_admin, "PREVIEW_ROWS", 1)
+    _existing(officers, tree)
+    client.force_login(alice)
+    headers = ["工号", "姓名", "性别", "出生日期", "单位编码", "职级", "领导干部", "职务", "入职日期", "序号"]
+    rows = [
+        ["T0001", "张伟", "男", "1980/5/1", "5101", "科级", "是", "科长", "2002年7月1日", "1"],
+        ["T0002", "李娜", "女", "1985/3/12", "5102", "科员及以下", "否", "科员", "2008/8/1", "2"],
+    ]
+
+    response = client.post(
+        IMPORT,
+        {"import_file": SimpleUploadedFile("关员.csv", csv_bytes(headers, rows)), "format": "0", "resource": "0"},
+    )
+
+    assert response["Content-Language"] == "zh-hans"
+    assert "忽略的列：序号" in response.text
+    assert "导入将作出的改动" in response.text
+    assert "列出了前 1 行有改动的记录，另有 1 行未列出。" in response.text
+    assert "<li>职级: 科员及以下 → 科级</li>" in response.text
+    assert "<li>领导干部: 否 → 是</li>" in response.text
