@@ -45,7 +45,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from org.scoping import sees_everything, units_in_scope
 
 from .files import column_letter, normalise_header
-from .headers import header_aliases
+from .headers import column_label, header_aliases
 from .widgets import is_empty
 
 CHUNK = 500
@@ -307,11 +307,13 @@ class Importer:
                 self.labels[canonical] = written
         for column in self.resource.columns():
             if column.column_name not in positions and self.resource.is_required(column):
-                also = "".join(f", {alias}" for alias in column.aliases)
+                # The names a person would write: the canonical one, the
+                # label of the Chinese export, the declared ones.
+                names = dict.fromkeys((column.column_name, column_label(self.resource, column), *column.aliases))
                 self.problem(
                     1,
                     column.column_name,
-                    _("This required column is missing (header: %(names)s).") % {"names": column.column_name + also},
+                    _("This required column is missing (header: %(names)s).") % {"names": ", ".join(names)},
                 )
         self.positions = positions
         plan = []

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.importing import get_resource_class, records_export, records_import
+from core.importing.headers import header_labels
 from core.models import ImportLog
 from personnel.models import Officer, Posting
 from tests.personnel.import_support import (  # noqa: F401 (english is an autouse fixture)
@@ -242,7 +243,11 @@ def test_it_reports_every_missing_required_column(alice, officers, kind):
 
     outcome = import_rows(kind, alice, headers, valid_rows(kind, officers))
 
-    assert problems(outcome) == [(1, c.column_name, missing(c.column_name, *c.aliases)) for c in required]
+    labels = header_labels(resource)
+    assert problems(outcome) == [
+        (1, c.column_name, missing(*dict.fromkeys((c.column_name, labels[c.column_name], *c.aliases))))
+        for c in required
+    ]
     assert snapshot() == before
 
 
