@@ -23,7 +23,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.dates import year_from_query
+from core.dates import parse_date, year_from_query
 from core.importing import kinds, records_import
 from integrity.models import AccessLog, RiskAlert
 from integrity.risk import alert_as_dict
@@ -60,6 +60,7 @@ class OutcomeSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
 
 
 class Pages(PageNumberPagination):
@@ -83,7 +84,7 @@ def _date(request, name) -> dt.date | None:
     if raw in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
         raise ValidationError({name: _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": raw}}) from None
 
@@ -130,6 +131,8 @@ def _outcome_response(outcome, *, created_status=status.HTTP_200_OK) -> Response
             "created": outcome.created,
             "updated": outcome.updated,
             "unchanged": outcome.unchanged,
+            # The headers of the columns the kind does not know, left out.
+            "ignored_columns": outcome.ignored_columns,
         },
         status=status.HTTP_200_OK if outcome.dry_run else created_status,
     )

@@ -5,10 +5,9 @@ shared/spec/data-formats.md; ``audit_findings`` is this project's own kind
 (docs/audit.md), one row per finding of an audit already recorded.
 """
 
-from core.importing import Column, RecordResource, register
+from core.importing import Column, RecordResource, register, unit_code
 from core.importing.widgets import Choice, Count, Date, Reference, Text
-from org.models import Unit
-from personnel.models import Officer
+from personnel.resources import staff_no
 
 from .models import Audit, Finding, InternalControl
 
@@ -32,8 +31,9 @@ class AuditResource(RecordResource):
     record_kind = "audits"
     audit_no = Column(Text(), "审计编号")
     kind = Column(Choice(Audit.Kind, AUDIT_KIND_WORDS), "审计类型", "类型")
-    unit_code = Column(Reference(Unit, "code"), "单位编码", attribute="unit")
-    staff_no = Column(Reference(Officer, "staff_no"), "工号", "被审计领导干部", attribute="officer")
+    unit_code = unit_code()
+    # Also headed 被审计领导干部, the field's own label (core.importing.headers).
+    staff_no = staff_no()
     period_start = Column(Date(), "审计期间起")
     period_end = Column(Date(), "审计期间止")
     completed_date = Column(Date(), "完成日期")
@@ -60,7 +60,7 @@ class FindingResource(RecordResource):
 @register
 class InternalControlResource(RecordResource):
     record_kind = "internal_controls"
-    unit_code = Column(Reference(Unit, "code"), "单位编码", attribute="unit")
+    unit_code = unit_code()
     established_date = Column(Date(), "建立日期")
 
     class Meta:

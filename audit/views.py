@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import indicators as engine
-from core.dates import YEAR_MAX, YEAR_MIN, year_from_query
+from core.dates import YEAR_MAX, YEAR_MIN, parse_date, year_from_query
 
 from . import composite, selectors
 from .models import READ_AUDIT
@@ -30,7 +30,7 @@ def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
     if not raw:
         return today, None
     try:
-        as_of = dt.date.fromisoformat(raw)
+        as_of = parse_date(raw)
     except ValueError:
         return today, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
     if not YEAR_MIN <= as_of.year <= YEAR_MAX:

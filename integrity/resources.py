@@ -8,18 +8,17 @@ its user and request; a caller that passes none is logged without a user.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.importing import Column, RecordResource, register
-from core.importing.widgets import Boolean, Choice, Count, Date, Reference, Text, is_empty
-from org.models import Unit
+from core.importing import Column, RecordResource, register, unit_code
+from core.importing.widgets import Boolean, Choice, Count, Date, Month, Reference, Text, is_empty
 from personnel.models import Officer
+from personnel.resources import staff_no
 
 from .models import (
     AccessLog,
@@ -33,38 +32,6 @@ from .models import (
     Survey,
 )
 from .services import access_log_record
-
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-class Month(Date):
-    """A month written YYYY-MM (or a workbook date on the 1st), stored as its
-    first day."""
-
-    def clean(self, value, row=None, **kwargs):
-        if is_empty(value):
-            return None
-        if isinstance(value, (dt.date, dt.datetime)):
-            day = value.date() if isinstance(value, dt.datetime) else value
-            if day.day != 1:
-                raise ValueError(_("“%(value)s” is not a month; write it as YYYY-MM.") % {"value": value})
-            return day
-        text = str(value).strip()
-        match = _MONTH.fullmatch(text)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(_("“%(value)s” is not a month written as YYYY-MM.") % {"value": text})
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else f"{value:%Y-%m}"
-
-
-def staff_no(**kwargs):
-    return Column(Reference(Officer, "staff_no"), "工号", attribute="officer", **kwargs)
-
-
-def unit_code():
-    return Column(Reference(Unit, "code"), "单位编码", attribute="unit")
 
 
 class AccessLoggedResource(RecordResource):
@@ -171,7 +138,12 @@ class RiskPointResource(RecordResource):
     level = Column(Choice(RiskPoint.Level, aliases={"高": "high", "中": "medium", "低": "low"}), "风险等级", "等级")
     measures = Column(Text(), "防控措施", required=False)
     responsible_leader = Column(
-        Reference(Officer, "staff_no"), "责任领导工号", "责任领导", attribute="responsible_leader", required=False
+        Reference(Officer, "staff_no"),
+        "责任领导工号",
+        "责任领导",
+        attribute="responsible_leader",
+        required=False,
+        label=gettext_lazy("responsible leader's staff number"),
     )
     last_reviewed = Column(Date(), "最近复核日期", "复核日期", required=False)
 

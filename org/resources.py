@@ -1,6 +1,7 @@
 """The ``units`` import kind (shared/spec/data-formats.md)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.importing import Column, RecordResource, register
 from core.importing.engine import Problem
@@ -19,8 +20,12 @@ class UnitResource(RecordResource):
     name = Column(Text(), "名称")
     kind = Column(Choice(Unit.Kind), "类型")
     # Parents and supervisory offices may be defined further down the file.
-    parent_code = Column(Reference(Unit, "code", in_file=True), "上级编码", attribute="parent")
-    supervisory_office = Column(Reference(Unit, "code", in_file=True), "督察机构")
+    parent_code = Column(
+        Reference(Unit, "code", in_file=True), "上级编码", attribute="parent", label=gettext_lazy("parent unit code")
+    )
+    supervisory_office = Column(
+        Reference(Unit, "code", in_file=True), "督察机构", label=gettext_lazy("supervisory office code")
+    )
 
     class Meta:
         model = Unit

@@ -1,17 +1,14 @@
 """Import/export columns of the personnel record kinds (shared/spec/data-formats.md)."""
 
-from core.importing import Column, RecordResource, register
+from core.importing import Column, RecordResource, register, unit_code
 from core.importing.widgets import Amount, Boolean, Choice, Count, Date, Reference, Text
-from org.models import Unit
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 
 
-def staff_no():
-    return Column(Reference(Officer, "staff_no"), "工号", attribute="officer")
-
-
-def unit_code():
-    return Column(Reference(Unit, "code"), "单位编码", attribute="unit")
+def staff_no(**kwargs) -> Column:
+    """The ``staff_no`` column every kind about an officer shares: the
+    officer's staff number, within the importing user's grants."""
+    return Column(Reference(Officer, "staff_no"), "工号", attribute="officer", **kwargs)
 
 
 @register

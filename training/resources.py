@@ -1,9 +1,8 @@
 """Import/export columns of training and political work (shared/spec/data-formats.md)."""
 
-from core.importing import Column, RecordResource, register
-from core.importing.widgets import Amount, Choice, Count, Date, Reference, Text
-from org.models import Unit
-from personnel.models import Officer
+from core.importing import Column, RecordResource, register, unit_code
+from core.importing.widgets import Amount, Choice, Count, Date, Text
+from personnel.resources import staff_no
 
 from .models import PoliticalWork, TrainingRecord
 
@@ -11,7 +10,7 @@ from .models import PoliticalWork, TrainingRecord
 @register
 class TrainingRecordResource(RecordResource):
     record_kind = "training"
-    staff_no = Column(Reference(Officer, "staff_no"), "工号", attribute="officer")
+    staff_no = staff_no()
     course = Column(Text(), "课程")
     start_date = Column(Date(), "开始日期")
     end_date = Column(Date(), "结束日期")
@@ -30,7 +29,7 @@ class TrainingRecordResource(RecordResource):
 @register
 class PoliticalWorkResource(RecordResource):
     record_kind = "political_work"
-    unit_code = Column(Reference(Unit, "code"), "单位编码", attribute="unit")
+    unit_code = unit_code()
     date = Column(Date(), "日期")
     title = Column(Text(), "标题", "主题")
     participants = Column(Count(), "参加人数")

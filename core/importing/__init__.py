@@ -6,7 +6,7 @@ admin and tests all import and export through ``services``.
 """
 
 from .registry import UnknownKind, get_resource_class, kinds, register
-from .resources import Column, RecordResource
+from .resources import Column, RecordResource, unit_code
 from .services import ImportOutcome, records_export, records_import
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "records_export",
     "records_import",
     "register",
+    "unit_code",
 ]

@@ -7,29 +7,46 @@ scope, every problem as ``row N, column C: message``, all or nothing,
 history with the user, and an ImportLog row for the preview and the import.
 
 The uploaded file arrives in memory (``uploads.BoundedMemoryUploadHandler``)
-and waits between preview and confirm in the cache (never in a temporary
-folder), tied to the user who uploaded it and removed on confirm; an
-abandoned preview expires after an hour. Both steps go through the
-service, so the file's bounds (``files.Limits``) apply to both.
+and waits between preview and confirm in the cache (the database cache,
+never a temporary folder), tied to the user who uploaded it and removed on
+confirm; an abandoned preview expires after an hour. Both steps go through
+the service, so the file's bounds (``files.Limits``) apply to both.
+
+The preview is a page a person can check: the rows to be created and, for
+the rows that update a record, each field that changes (before -> after),
+paged (``?upload=KEY&page=N`` reads the preview kept with the upload); the
+problems as a table; and for a refused file a link to download it again
+with a problems column beside each bad row (``import/problems/?upload=KEY``,
+``annotated.annotated_file``), made by checking the kept file once more.
 """
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import CacheStorage
 
+from .annotated import annotated_file
+from .files import FileUnreadable
 from .formats import EXPORT_FORMATS
+from .headers import header_labels
 from .services import records_import
 
 SHOWN_PROBLEMS = 1000
+# Rows of the preview kept with the upload, and shown on a page.
+PREVIEW_ROWS = 1000
+PREVIEW_PAGE = 50
 
 
 class UploadCacheStorage(CacheStorage):
@@ -59,6 +76,7 @@ class RecordImportMixin:
 
     def _import_context(self, request, form, **extra):
         resource_class = self.get_import_resource_classes(request)[0]
+        labels = header_labels(resource_class)
         context = self.get_import_context_data()
         context.update(self.admin_site.each_context(request))
         context.update(
@@ -69,7 +87,10 @@ class RecordImportMixin:
             fields_list=[
                 (
                     resource_class.get_display_name(),
-                    [" / ".join((c.column_name, *c.aliases)) for c in resource_class.columns()],
+                    [
+                        " / ".join(dict.fromkeys((labels[c.column_name], c.column_name, *c.aliases)))
+                        for c in resource_class.columns()
+                    ],
                 )
             ],
             import_error_display=self.import_error_display,
@@ -81,12 +102,54 @@ class RecordImportMixin:
         request.current_app = self.admin_site.name
         return context
 
+    def _url(self, name) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}")
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_problems"
+        own = [path("import/problems/", self.admin_site.admin_view(self.problems_download), name=name)]
+        return own + super().get_urls()
+
+    def _saved(self, request, key):
+        """The upload kept under ``key`` for this user and kind, or None."""
+        if not key:
+            return None
+        saved = self._storage(key).read()
+        if saved and saved.get("user") == request.user.pk and saved.get("kind") == self._record_kind(request):
+            return saved
+        return None
+
+    def _preview_context(self, request, key, saved, page_number=1) -> dict:
+        extra = {"upload_key": key, "summary": saved["summary"]}
+        preview = saved.get("preview")
+        if preview is not None:
+            extra["preview"] = preview
+            extra["preview_page"] = Paginator(preview.rows, PREVIEW_PAGE).get_page(page_number)
+        if saved["summary"]["succeeded"]:
+            extra["confirm_form"] = self.confirm_form_class(
+                initial={
+                    "import_file_name": key,
+                    "original_file_name": saved["name"],
+                    "format": saved.get("format", ""),
+                    "resource": "",
+                }
+            )
+        return extra
+
     def import_action(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_import_form(request)
         extra = {}
-        if request.method == "POST" and form.is_valid():
+        if request.method == "GET" and "upload" in request.GET:
+            # A further page of a preview: only its own user sees it.
+            key = request.GET["upload"]
+            saved = self._saved(request, key)
+            if saved is None or not saved["summary"]["succeeded"]:
+                messages.error(request, _("The uploaded file is no longer available; please upload it again."))
+                return HttpResponseRedirect(self._url("import"))
+            extra = self._preview_context(request, key, saved, request.GET.get("page"))
+        elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
             # The service bounds the file (its size first, before reading).
             outcome = records_import(
@@ -95,47 +158,78 @@ class RecordImportMixin:
                 file_name=upload.name,
                 acting_user=request.user,
                 dry_run=True,
+                preview_rows=PREVIEW_ROWS,
             )
             extra["outcome"] = outcome
-            if outcome.succeeded:
+            whole_file = any(p.row == 1 and p.column == "-" for p in outcome.problems)
+            if outcome.succeeded or not whole_file:
                 upload.seek(0)
                 storage = self._storage()
-                storage.save(
-                    {
-                        "user": request.user.pk,
-                        "kind": self._record_kind(request),
-                        "name": upload.name,
-                        "data": upload.read(),
-                    }
-                )
-                extra["confirm_form"] = self.confirm_form_class(
-                    initial={
-                        "import_file_name": storage.name,
-                        "original_file_name": upload.name,
-                        "format": form.cleaned_data["format"],
-                        "resource": form.cleaned_data.get("resource", ""),
-                    }
-                )
+                saved = {
+                    "user": request.user.pk,
+                    "kind": self._record_kind(request),
+                    "name": upload.name,
+                    "format": form.cleaned_data["format"],
+                    "data": upload.read(),
+                    "preview": outcome.preview,
+                    "summary": {
+                        "file_name": outcome.file_name,
+                        "rows": outcome.rows,
+                        "created": outcome.created,
+                        "updated": outcome.updated,
+                        "unchanged": outcome.unchanged,
+                        "notice": outcome.notice,
+                        "succeeded": outcome.succeeded,
+                    },
+                }
+                storage.save(saved)
+                extra.update(self._preview_context(request, storage.name, saved))
         context = self._import_context(request, form, **extra)
         return TemplateResponse(request, [self.import_template_name], context)
+
+    @method_decorator(require_GET)
+    def problems_download(self, request):
+        """The kept upload with a problems column beside each bad row."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        saved = self._saved(request, request.GET.get("upload"))
+        if saved is None:
+            messages.error(request, _("The uploaded file is no longer available; please upload it again."))
+            return HttpResponseRedirect(self._url("import"))
+        # Checked again: the problems are those of the data as it is now.
+        outcome = records_import(
+            kind=saved["kind"],
+            dataset_or_file=saved["data"],
+            file_name=saved["name"],
+            acting_user=request.user,
+            dry_run=True,
+        )
+        try:
+            content, content_type = annotated_file(saved["data"], saved["name"], outcome.problems)
+        except (FileUnreadable, ValueError, OSError):
+            messages.error(request, _("The file cannot be read again; please upload it again."))
+            return HttpResponseRedirect(self._url("import"))
+        stem, extension = os.path.splitext(os.path.basename(saved["name"]))
+        response = HttpResponse(content, content_type=content_type)
+        name = _("%(name)s (problems)%(extension)s") % {"name": stem, "extension": extension}
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
         confirm_form = self.create_confirm_form(request)
-        import_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        import_url = self._url("import")
         kind, saved = self._record_kind(request), None
         if confirm_form.is_valid():
-            storage = self._storage(confirm_form.cleaned_data["import_file_name"])
-            saved = storage.read()
+            key = confirm_form.cleaned_data["import_file_name"]
             # Only the user who uploaded the file may import it (the form
             # only carries the cache key; everything else comes from the cache).
-            if saved and saved.get("user") == request.user.pk and saved.get("kind") == kind:
-                storage.remove()
-            else:
-                saved = None
-        if not saved:
+            saved = self._saved(request, key)
+            if saved is not None:
+                self._storage(key).remove()
+        if not saved or not saved["summary"]["succeeded"]:
             messages.error(request, _("The uploaded file is no longer available; please upload it again."))
             return HttpResponseRedirect(import_url)
         outcome = records_import(

@@ -45,6 +45,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from org.scoping import sees_everything, units_in_scope
 
 from .files import column_letter, normalise_header
+from .headers import column_label, header_aliases
 from .widgets import is_empty
 
 CHUNK = 500
@@ -124,7 +125,19 @@ class References:
 class Entry:
     """One data row on its way through the checks."""
 
-    __slots__ = ("row", "values", "codes", "failed", "key", "existing", "instance", "changed", "pending", "refused")
+    __slots__ = (
+        "row",
+        "values",
+        "codes",
+        "failed",
+        "key",
+        "existing",
+        "instance",
+        "changed",
+        "pending",
+        "refused",
+        "before",
+    )
 
     def __init__(self, row, values, codes, failed):
         self.row = row
@@ -137,6 +150,7 @@ class Entry:
         self.changed = False
         self.pending = {}  # reference column -> Entry defined in the same file
         self.refused = False  # matches a record outside the user's grants: not built
+        self.before = None  # an existing record's values before the row: attname -> value
 
     @property
     def is_new(self):
@@ -169,6 +183,10 @@ class Importer:
         self.reported: set[tuple[str, str]] = set()
         self.parents_created = 0
         self.parents_updated = 0
+        self.ignored: list[str] = []  # the headers of the columns left out
+        # Collects what the rows would change, for a person to check
+        # (core.importing.preview.Preview); None: not collected.
+        self.preview = None
 
     # ----------------------------------------------------------- helpers
     def problem(self, row, column, message):
@@ -238,6 +256,8 @@ class Importer:
             self.entries = batch
             self.progress(_("%(count)s rows read") % {"count": self.rows})
             self._check_batch()
+            if self.preview is not None:
+                self.preview.collect(self, self.entries)
             if after_batch is not None:
                 after_batch()
         self._report_duplicates()
@@ -262,7 +282,7 @@ class Importer:
                 self.unchanged += 1
 
     def _map_headers(self, table):
-        names = self.resource.header_names()
+        names = header_aliases(self.resource)
         positions = {}
         for index, header in enumerate(table.headers):
             written = "" if header is None else str(header).replace("\ufeff", "").strip()
@@ -272,24 +292,28 @@ class Importer:
                 continue
             canonical = names.get(normalise_header(header))
             if canonical is None:
+                # A column the kind does not know (a name next to the staff
+                # number, a running number) is left out and named in a notice.
+                self.ignored.append(written)
+            elif canonical in positions:
                 self.problem(
                     1,
                     written,
-                    _("Unknown column. The columns of “%(kind)s” are: %(columns)s.")
-                    % {"kind": self.resource.record_kind, "columns": ", ".join(self.resource._meta.fields)},
+                    _("“%(first)s” and “%(second)s” are the same column; keep one of them.")
+                    % {"first": self.labels[canonical], "second": written},
                 )
-            elif canonical in positions:
-                self.problem(1, written, _("This column appears twice."))
             else:
                 positions[canonical] = index
                 self.labels[canonical] = written
         for column in self.resource.columns():
             if column.column_name not in positions and self.resource.is_required(column):
-                also = "".join(f", {alias}" for alias in column.aliases)
+                # The names a person would write: the canonical one, the
+                # label of the Chinese export, the declared ones.
+                names = dict.fromkeys((column.column_name, column_label(self.resource, column), *column.aliases))
                 self.problem(
                     1,
                     column.column_name,
-                    _("This required column is missing (header: %(names)s).") % {"names": column.column_name + also},
+                    _("This required column is missing (header: %(names)s).") % {"names": ", ".join(names)},
                 )
         self.positions = positions
         plan = []
@@ -550,7 +574,7 @@ class Importer:
                 entry.changed = True
             else:
                 instance = entry.instance = entry.existing
-                before = {a: getattr(instance, a) for a in entry.values}
+                before = entry.before = {a: getattr(instance, a) for a in entry.values}
                 for attname, value in entry.values.items():
                     setattr(instance, attname, value)
                 entry.changed = bool(entry.pending) or any(before[a] != v for a, v in entry.values.items())

@@ -1,8 +1,14 @@
 """Reading an import file into a header row and a stream of data rows.
 
-Only the two formats of shared/spec/data-formats.md are read: ``.csv``
-(UTF-8, with or without the BOM Excel writes) and ``.xlsx`` (the first
-worksheet). The format follows the file name's extension. Anything that
+Only the two formats of shared/spec/data-formats.md are read: ``.csv`` and
+``.xlsx`` (the first worksheet). The format follows the file name's
+extension. A CSV file's encoding is found by decoding rules, never guessed
+from a sample (``csv_format``): a BOM names UTF-8 or UTF-16; without one the
+whole file must decode as strict UTF-8, else as strict GB18030 (which
+contains GBK and GB2312, what Excel on Chinese Windows writes for "CSV");
+text holding a NUL character is neither (UTF-16 without its BOM). Its
+delimiter, comma or tab (Excel's "Unicode text"), is the one that splits
+the header line into more columns. Anything that
 cannot be read becomes a ``FileUnreadable`` with a plain message, never a
 traceback. Files are read from memory or from where they already are; no
 copy is left in a temporary folder.
@@ -18,6 +24,7 @@ its limit stops the reading. The rows are never held in memory as a whole:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -217,21 +224,72 @@ def column_letter(index: int) -> str:
 
 
 # ------------------------------------------------------------------- CSV
-def _text(binary) -> io.TextIOBase:
-    """The file's text, decoded as it is read."""
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Tried in this order on a file without a BOM: strict UTF-8 is rarely valid
+# by accident, GB18030 is the superset of GBK and GB2312.
+_WITHOUT_BOM = ("utf-8", "gb18030")
+_DELIMITERS = (",", "\t")
+_CHUNK = 1 << 20
 
 
-def _csv_rows(source: _Source) -> Iterator[list]:
+@dataclass(frozen=True)
+class CsvFormat:
+    encoding: str
+    delimiter: str
+
+
+def _not_text() -> FileUnreadable:
+    return FileUnreadable(_("The file is not UTF-8 text. Save it from Excel as “CSV UTF-8 (comma delimited)”."))
+
+
+def _decodes(binary, encoding: str) -> bool:
+    """Whether the whole file decodes strictly as ``encoding`` into text
+    without a NUL character, read a chunk at a time."""
+    binary.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        while chunk := binary.read(_CHUNK):
+            if "\x00" in decoder.decode(chunk):
+                return False
+        return "\x00" not in decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+
+
+def _delimiter(binary, encoding: str) -> str:
+    """Comma or tab: whichever splits the header line into more columns."""
+    binary.seek(0)
+    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+    try:
+        line = text.readline()
+    finally:
+        text.detach()
+    widths = [len(next(csv.reader([line], delimiter=d), [])) for d in _DELIMITERS]
+    return _DELIMITERS[widths.index(max(widths))]
+
+
+def csv_format(source) -> CsvFormat:
+    """The encoding and delimiter of a CSV file (bytes, a path or a file
+    object), or ``FileUnreadable`` when its text is none of those read."""
+    source = source if isinstance(source, _Source) else _Source(source)
+    with source.open() as binary:
+        head = binary.read(4)
+        named = [encoding for bom, encoding in _BOMS if head.startswith(bom)]
+        for encoding in named[:1] or _WITHOUT_BOM:
+            if _decodes(binary, encoding):
+                return CsvFormat(encoding, _delimiter(binary, encoding))
+    raise _not_text()
+
+
+def _csv_rows(source: _Source, form: CsvFormat) -> Iterator[list]:
     """Every row of the file, header included, one at a time."""
     with source.open() as binary:
-        text = _text(binary)
+        text = io.TextIOWrapper(binary, encoding=form.encoding, newline="")
         try:
-            yield from csv.reader(text)
+            yield from csv.reader(text, delimiter=form.delimiter)
         except UnicodeDecodeError:
-            raise FileUnreadable(
-                _("The file is not UTF-8 text. Save it from Excel as “CSV UTF-8 (comma delimited)”.")
-            ) from None
+            # The file changed since csv_format read it whole.
+            raise _not_text() from None
         except csv.Error as error:
             raise FileUnreadable(_("The file is not a readable CSV file: %(reason)s.") % {"reason": error}) from None
         finally:
@@ -372,7 +430,8 @@ def read_table(source, file_name: str, limits: Limits | None = None) -> Table:
             % {"size": filesizeformat(size), "limit": filesizeformat(limits.file_bytes)}
         )
     if extension == ".csv":
-        return _table(lambda: _csv_rows(source), limits, _("The file is empty; a header row is expected."))
+        form = csv_format(source)
+        return _table(lambda: _csv_rows(source, form), limits, _("The file is empty; a header row is expected."))
     _check_zip(source, limits)
     return _table(
         lambda: _xlsx_rows(source, limits), limits, _("The first worksheet is empty; a header row is expected.")

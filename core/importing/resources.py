@@ -35,22 +35,33 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields import NOT_PROVIDED
+from django.utils.translation import pgettext_lazy
 from import_export import resources
 from import_export.declarative import ModelDeclarativeMetaclass
 from import_export.fields import Field
 from import_export.results import Result, RowResult
 
-from .files import normalise_header
+from org.models import Unit
+
 from .services import records_import
 from .widgets import Reference
 
 
 class Column(Field):
     def __init__(
-        self, widget, *aliases: str, attribute: str | None = None, required: bool | None = None, parent: bool = False
+        self,
+        widget,
+        *aliases: str,
+        attribute: str | None = None,
+        required: bool | None = None,
+        parent: bool = False,
+        label=None,
     ):
         super().__init__(attribute=attribute, widget=widget)
         self.aliases = aliases
+        # The header of the column in exports and messages (translatable);
+        # None: the label of its model field (core.importing.headers).
+        self.label = label
         self.required_override = required
         # A column of the row's parent record (attribute ``parent__field``):
         # exported through the relation, read on import by the resource's
@@ -60,6 +71,14 @@ class Column(Field):
     @property
     def is_reference(self) -> bool:
         return isinstance(self.widget, Reference)
+
+
+def unit_code(**kwargs) -> Column:
+    """The ``unit_code`` column every kind about a unit shares: the unit's
+    code, within the importing user's grants."""
+    return Column(
+        Reference(Unit, "code"), "单位编码", attribute="unit", label=pgettext_lazy("column", "unit code"), **kwargs
+    )
 
 
 class _RecordMetaclass(ModelDeclarativeMetaclass):
@@ -133,16 +152,6 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
             return True
         field = cls.model_field(column)
         return not (field.null or field.blank or field.default is not NOT_PROVIDED)
-
-    @classmethod
-    def header_names(cls) -> dict[str, str]:
-        """Every accepted header (normalised) -> the canonical column name."""
-        names = {}
-        for column in cls.columns():
-            names[normalise_header(column.column_name)] = column.column_name
-            for alias in column.aliases:
-                names[normalise_header(alias)] = column.column_name
-        return names
 
     @classmethod
     def column_for_field(cls, field_name: str) -> str:

@@ -29,6 +29,7 @@ from core.models import ImportLog
 
 from .engine import Importer, Problem
 from .files import FileUnreadable, read_table
+from .preview import Preview
 from .registry import get_resource_class
 
 LOGGED_PROBLEMS = 1000
@@ -44,20 +45,36 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # The headers of the columns the kind does not know, left out.
+    ignored_columns: list[str] = field(default_factory=list)
+    # What the rows change, when asked for (``preview_rows``) and the file
+    # has no problem.
+    preview: Preview | None = None
     log: ImportLog | None = None
 
     @property
     def succeeded(self) -> bool:
         return not self.problems
 
+    @property
+    def notice(self) -> str | None:
+        """The one notice about the columns left out, or None."""
+        if not self.ignored_columns:
+            return None
+        return _("Ignored columns: %(columns)s") % {"columns": ", ".join(self.ignored_columns)}
 
-def records_import(*, kind, dataset_or_file, file_name, acting_user, dry_run=False, progress=None) -> ImportOutcome:
+
+def records_import(
+    *, kind, dataset_or_file, file_name, acting_user, dry_run=False, progress=None, preview_rows=0
+) -> ImportOutcome:
     """Import one file of ``kind``: every row or none.
 
     ``dataset_or_file`` is a ``tablib.Dataset``, bytes, a path or a file
     object; ``file_name`` gives the format (.csv or .xlsx) and is logged.
     With ``dry_run`` the rows are checked and written, then rolled back, so
-    the counts and problems are exactly those of a real run.
+    the counts and problems are exactly those of a real run. With
+    ``preview_rows`` the outcome's ``preview`` holds up to that many rows
+    to be created or changed, for a person to check (``preview.Preview``).
 
     Deliberately not ``@transaction.atomic`` as a whole: the import runs in a
     transaction of its own and the ImportLog row is written after it, in
@@ -68,7 +85,7 @@ def records_import(*, kind, dataset_or_file, file_name, acting_user, dry_run=Fal
     outcome = ImportOutcome(kind=kind, file_name=name, dry_run=dry_run)
     try:
         table = read_table(dataset_or_file, name)
-        _run(resource_class(), table, acting_user, dry_run, outcome, progress)
+        _run(resource_class(), table, acting_user, dry_run, outcome, progress, preview_rows)
     except FileUnreadable as error:
         # Before the rows or while they stream (a limit reached): whatever
         # was written is rolled back with the import's transaction.
@@ -83,8 +100,10 @@ def records_import(*, kind, dataset_or_file, file_name, acting_user, dry_run=Fal
     return outcome
 
 
-def _run(resource, table, acting_user, dry_run, outcome, progress):
+def _run(resource, table, acting_user, dry_run, outcome, progress, preview_rows):
     importer = Importer(resource, acting_user, progress)
+    if preview_rows:
+        importer.preview = Preview(preview_rows)
 
     def write(step):
         # A batch is written while no problem has been found. A savepoint,
@@ -103,8 +122,11 @@ def _run(resource, table, acting_user, dry_run, outcome, progress):
         write(importer.finish)
         outcome.rows = importer.rows
         outcome.problems = importer.problems
+        outcome.ignored_columns = importer.ignored
         if not importer.problems:
             outcome.created, outcome.updated, outcome.unchanged = importer.created, importer.updated, importer.unchanged
+            if importer.preview is not None:
+                outcome.preview = importer.preview.finish(acting_user)
         if importer.problems or dry_run:
             transaction.set_rollback(True)
 

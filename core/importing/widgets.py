@@ -7,7 +7,11 @@ render values for the export (codes, not labels; ``YYYY-MM-DD``;
 ``true``/``false``; empty for null) and an export re-imports unchanged.
 
 Cells arrive as text from a .csv file and as text, numbers, booleans or
-dates from an .xlsx workbook; every widget accepts both.
+dates from an .xlsx workbook; every widget accepts both. Every text cell is
+read through ``core.text.clean_text`` first: full-width digits and letters
+are folded to ASCII and surrounding spaces (the ideographic space U+3000
+included) dropped, so ``Ｔ０００１`` is the officer ``T0001``. Dates and months
+are read by the one parser of ``core.dates``.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from core.dates import parse_date, parse_month
+from core.text import clean_text
+
 from .formats import formula_escape, formula_unescape
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+")
 _BOOLEANS = {
     "true": True,
@@ -56,35 +64,35 @@ class Text(widgets.Widget):
             raise ValueError(_("“%(value)s” is a date, not text.") % {"value": value})
         if not isinstance(value, str):
             return str(value)
-        return formula_unescape(value.strip()) or None
+        return formula_unescape(clean_text(value)) or None
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else formula_escape(str(value))
 
 
 class Date(widgets.Widget):
-    """A date written strictly as YYYY-MM-DD, or a date cell of a workbook."""
+    """A date in any form ``core.dates.parse_date`` reads; exported YYYY-MM-DD."""
 
     def clean(self, value, row=None, **kwargs):
         if is_empty(value):
             return None
-        if isinstance(value, dt.datetime):
-            if value.time() != dt.time(0):
-                raise ValueError(_("“%(value)s” has a time of day; a date is expected.") % {"value": value})
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip()
-        if not _DATE.fullmatch(text):
-            raise ValueError(_("“%(value)s” is not a date written as YYYY-MM-DD.") % {"value": text})
-        try:
-            # The pattern has fixed the shape; what fails now is the calendar.
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(_("%(value)s is not a real date.") % {"value": text}) from None
+        return parse_date(value)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.isoformat()
+
+
+class Month(widgets.Widget):
+    """A month in any form ``core.dates.parse_month`` reads, stored as its
+    first day; exported YYYY-MM."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_empty(value):
+            return None
+        return parse_month(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else f"{value:%Y-%m}"
 
 
 class Boolean(widgets.Widget):
@@ -98,7 +106,7 @@ class Boolean(widgets.Widget):
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
         try:
-            return _BOOLEANS[str(value).strip().lower()]
+            return _BOOLEANS[clean_text(str(value)).lower()]
         except KeyError:
             raise ValueError(
                 _("“%(value)s” is not a yes/no value; use true/false, 1/0, yes/no or 是/否.") % {"value": value}
@@ -111,23 +119,42 @@ class Boolean(widgets.Widget):
 
 
 class Choice(widgets.Widget):
-    """One of the code values of a TextChoices (any letter case), or one of the
-    Chinese words the specification gives for a code."""
+    """One value of a TextChoices, written as its code (any letter case), as
+    its label in any language of the interface (the words the forms show,
+    e.g. 在职培训), or as one of the ``aliases`` (the glossary's and the
+    specification's other words for a code, e.g. 在职)."""
 
     def __init__(self, choices, aliases=None):
         super().__init__()
+        self.choices = choices
         self.codes = [str(code) for code in choices.values]
-        self._lookup = {code.lower(): code for code in self.codes}
-        for word, code in (aliases or {}).items():
+        self.aliases = dict(aliases or {})
+        for word, code in self.aliases.items():
             if code not in self.codes:
                 raise ValueError(f"alias {word!r} points to unknown code {code!r}")
-            self._lookup[word.lower()] = code
+        self._lookup = None
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted word (folded, lower case) -> its code. Built on
+        first use: labels are translated, so the catalogues must be loaded."""
+        if self._lookup is None:
+            labels = {}
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    for code, label in zip(self.codes, self.choices.labels, strict=True):
+                        labels.setdefault(clean_text(str(label)).lower(), set()).add(code)
+            # A label two codes share (none today) names neither of them.
+            lookup = {word: codes.pop() for word, codes in labels.items() if len(codes) == 1}
+            lookup.update({clean_text(word).lower(): code for word, code in self.aliases.items()})
+            lookup.update({code.lower(): code for code in self.codes})
+            self._lookup = lookup
+        return self._lookup
 
     def clean(self, value, row=None, **kwargs):
         if is_empty(value):
             return None
         try:
-            return self._lookup[str(value).strip().lower()]
+            return self.lookup()[clean_text(str(value)).lower()]
         except KeyError:
             raise ValueError(
                 _("“%(value)s” is not one of the allowed values: %(allowed)s.")
@@ -153,7 +180,7 @@ class Count(widgets.Widget):
         elif isinstance(value, int):
             number = value
         else:
-            text = str(value).strip()
+            text = clean_text(str(value))
             if not _INTEGER.fullmatch(text):
                 raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
             number = int(text)
@@ -173,7 +200,7 @@ class Amount(widgets.Widget):
             return None
         if isinstance(value, bool):
             raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
-        text = repr(value) if isinstance(value, float) else str(value).strip()
+        text = repr(value) if isinstance(value, float) else clean_text(str(value))
         try:
             number = Decimal(text)
         except InvalidOperation:

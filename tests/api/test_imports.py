@@ -40,6 +40,7 @@ def test_it_previews_a_dry_run_and_then_imports(service, api_as):
         "created": 1,
         "updated": 0,
         "unchanged": 0,
+        "ignored_columns": [],
     }
     assert TrainingRecord.objects.count() == before
     done = client.post("/api/imports/training/", {"file": _upload(HEADER + GOOD)}, format="multipart")

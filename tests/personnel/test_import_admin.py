@@ -84,7 +84,7 @@ def test_it_lists_every_problem_and_writes_nothing_for_charlie_on_5100(as_user, 
         "row 2, column unit_code: “5100” is unknown or outside your grants.",
         "row 3, column unit_code: “5102” is unknown or outside your grants.",
     ]
-    assert "row 2, column unit_code: “5100” is unknown or outside your grants." in response.text
+    assert "<td>2</td><td>unit_code</td><td>“5100” is unknown or outside your grants.</td>" in response.text
     assert snapshot() == before
     assert ImportLog.objects.get().user == charlie
 

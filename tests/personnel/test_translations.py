@@ -117,7 +117,9 @@ def test_it_shows_the_admins_import_problems_in_chinese_by_default(client, alice
 
     assert response.status_code == 200 and response["Content-Language"] == "zh-hans"
     assert "关员.csv：发现 2 个问题；未导入任何数据。" in response.text
-    assert "第 2 行，列 单位编码：“9999”不存在或不在您的授权范围内。" in response.text
+    # The problems table: row, column as the file heads it, message.
+    assert '<th scope="col">行</th>' in response.text and '<th scope="col">问题</th>' in response.text
+    assert "<td>2</td><td>单位编码</td><td>“9999”不存在或不在您的授权范围内。</td>" in response.text
 
 
 def _column_headers(html):

@@ -35,6 +35,9 @@ class Command(BaseCommand):
             dry_run=dry_run,
             progress=self._progress,
         )
+        if outcome.notice:
+            # On stderr: stdout keeps the shape shared/spec/commands.md fixes.
+            self.stderr.write(outcome.notice)
         if outcome.problems:
             for problem in outcome.problems:
                 self.stdout.write(str(problem))

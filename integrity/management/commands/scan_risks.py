@@ -11,12 +11,13 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.dates import parse_date
 from integrity.risk import active_alerts, alert_as_dict, scan
 
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
         raise CommandError(_("--as-of must be a date written YYYY-MM-DD, not %(value)r.") % {"value": value}) from None
 
