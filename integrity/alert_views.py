@@ -72,7 +72,8 @@ def _date_field(label, *, required):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO whatever the language: a date input takes no other format.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"invalid": DATE_HELP, "required": gettext_lazy("Enter the date.")},
     )
 
@@ -129,11 +130,13 @@ class BulkForm(forms.Form):
         label=gettext_lazy("with the selected alerts"),
         choices=[(ASSIGN, gettext_lazy("assign")), (REVIEW, gettext_lazy("start review"))],
     )
-    assignee = ReviewerField(label=gettext_lazy("assign to"), queryset=None, required=False)
+    assignee = ReviewerField(
+        label=gettext_lazy("assign to"), queryset=None, required=False, empty_label=gettext_lazy("choose a reviewer")
+    )
     due_date = _date_field(gettext_lazy("review due by"), required=False)
 
     def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, auto_id="bulk_%s", **kwargs)
+        super().__init__(*args, auto_id="bulk_%s", label_suffix="", **kwargs)
         self.fields["assignee"].queryset = people
 
     def clean(self):
@@ -186,7 +189,7 @@ ACTION_FORMS = {"review": VersionForm, "assign": AssignForm, "note": NoteForm, "
 
 def _form(action, data=None, *, people, initial=None):
     form_class = ACTION_FORMS[action]
-    kwargs = {"auto_id": f"{action}_%s", "initial": initial}
+    kwargs = {"auto_id": f"{action}_%s", "initial": initial, "label_suffix": ""}
     if form_class is AssignForm:
         kwargs["people"] = people
     return form_class(data, **kwargs)
