@@ -204,13 +204,20 @@ def queue_units(access) -> QuerySet:
     return Unit.objects.filter(pk__in=access.units(Role.SUPERVISION)).order_by("code")
 
 
-def reviewers(access) -> QuerySet:
+def reviewers(access, *, covering=None) -> QuerySet:
     """Active users holding a supervision grant on a unit within the
     reader's supervision scope (the reader included): whom the reader may
-    assign alerts to. Whether a reviewer's grants cover a given alert is
-    checked when assigning (``services.alert_assign``)."""
+    assign alerts to; with ``covering`` (a unit), only those whose grant
+    covers that unit. The assignment itself checks the alert
+    (``services.alert_assign``)."""
     codename = Role.SUPERVISION.codename
     units = access.units(Role.SUPERVISION)
+    if covering is not None:
+        units = (
+            Unit.objects.filter(pk__in=units)
+            .filter(pk__in=UnitScope.objects.filter(unit=covering).values("root"))
+            .values("pk")
+        )
     direct = UnitUserObjectPermission.objects.filter(permission__codename=codename, content_object__in=units)
     via_group = UnitGroupObjectPermission.objects.filter(permission__codename=codename, content_object__in=units)
     return (
@@ -219,7 +226,7 @@ def reviewers(access) -> QuerySet:
         .filter(
             Q(pk__in=direct.values("user"))
             | Q(groups__in=via_group.values("group"))
-            | Q(pk=getattr(access.user, "pk", None))
+            | (Q(pk=getattr(access.user, "pk", None)) if covering is None else Q(pk__in=[]))
         )
         .distinct()
         .order_by("username")

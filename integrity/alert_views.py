@@ -352,9 +352,13 @@ def _evidence(alert, access, paths) -> dict:
     return context, logged
 
 
+def _subject_unit(alert):
+    return alert.officer.unit if alert.officer_id else alert.unit
+
+
 def _render_detail(request, access, alert, *, bound=None, status=200):
     paths = unit_paths()
-    people = reviewers(access)
+    people = reviewers(access, covering=_subject_unit(alert))
     with transaction.atomic():
         evidence, logged = _evidence(alert, access, paths)
         for model, ids in logged:
@@ -376,7 +380,7 @@ def _render_detail(request, access, alert, *, bound=None, status=200):
         else _form(action, people=people, initial=initial[action])
         for action in ACTION_FORMS
     }
-    subject_unit = alert.officer.unit_id if alert.officer_id else alert.unit_id
+    subject_unit = _subject_unit(alert).pk
     context = {
         "title": str(alert),
         "alert": alert,
@@ -416,7 +420,7 @@ def alert_action(request, pk, action):
         return redirect("integrity:alert_detail", pk=pk)
     if not RiskAlert.objects.editable_by(request.user).filter(pk=pk).exists():
         raise Http404
-    form = _form(action, request.POST, people=reviewers(access))
+    form = _form(action, request.POST, people=reviewers(access, covering=_subject_unit(alert)))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -377,3 +377,19 @@ def test_it_costs_the_same_queries_for_a_page_of_the_queue_at_any_size(
 # the filter's unit choices, the count, the page, and the access-log row
 # with its chain (savepoint, the chain's end, insert, release).
 QUEUE_QUERIES = 15
+
+
+def test_it_offers_as_reviewers_only_supervision_covering_the_alert(client, tree, bob, carol, frank, two_alerts):
+    sz = RiskAlertFactory(officer=OfficerFactory(unit=tree["5201"]))
+    client.force_login(bob)
+
+    def offered(alert):
+        form = client.get(f"/integrity/alerts/{alert.pk}/").context["forms"]["assign"]
+        return sorted(user.username for user in form.fields["assignee"].queryset)
+
+    # frank's grant is on 5200: he covers 皇岗 (5201), not 黄埔 (5101).
+    assert offered(two_alerts["gz"]) == ["bob", "carol"]
+    assert offered(sz) == ["bob", "carol", "frank"]
+    # The queue's bulk picker offers everyone within bob's scope.
+    bulk = client.get("/integrity/alerts/").context["bulk"]
+    assert sorted(user.username for user in bulk.fields["assignee"].queryset) == ["bob", "carol", "frank"]
