@@ -396,6 +396,17 @@ class RiskAlert(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )
+    # Who is to review it and by when (integrity.services.alert_assign): a
+    # supervision user whose grants cover the alert's subject.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("review due by"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
@@ -445,6 +456,28 @@ class RiskAlert(models.Model):
     @property
     def subject_label(self) -> str:
         return str(self.officer if self.officer_id else self.unit)
+
+
+class AlertNote(models.Model):
+    """One note in an alert's review thread. Append-only: notes are written
+    by ``integrity.services.alert_note_add`` and never edited or deleted, so
+    the thread is the record of what the reviewers said and when."""
+
+    alert = models.ForeignKey(RiskAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("alert note")
+        verbose_name_plural = _("alert notes")
+        ordering = ["at", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.author}"
 
 
 class AccessLog(models.Model):

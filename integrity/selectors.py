@@ -1,5 +1,6 @@
-"""Reads for the alert desk and the risk-point register: every queryset
-through ``visible_to``."""
+"""Reads for the API's alert list and the risk-point register: every
+queryset through ``visible_to`` (the alert desk's reads are
+``integrity.alert_selectors``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from personnel.models import Officer, Posting
-from training.models import TrainingRecord
 
-from .models import Case, Complaint, RiskAlert, RiskPoint
+from .models import RiskAlert, RiskPoint
 
 
 def alert_queue(user, *, rule: str = "", status: str = "", unit=None, min_score: int | None = None) -> QuerySet:
@@ -27,21 +27,6 @@ def alert_queue(user, *, rule: str = "", status: str = "", unit=None, min_score:
     if min_score is not None:
         alerts = alerts.filter(score__gte=min_score)
     return alerts.order_by("-score", "rule", "pk")
-
-
-def officer_context(officer, user) -> dict[str, QuerySet]:
-    """The officer's postings, training, complaints and cases, as far as
-    ``user`` may see each (a supervision reviewer without an HR grant sees
-    no postings or training: access.md gives supervision profiles only)."""
-    return {
-        "postings": Posting.objects.visible_to(user)
-        .filter(officer=officer)
-        .select_related("unit")
-        .order_by("-start_date"),
-        "training": TrainingRecord.objects.visible_to(user).filter(officer=officer).order_by("-start_date"),
-        "complaints": Complaint.objects.visible_to(user).filter(officer=officer).order_by("-received_date"),
-        "cases": Case.objects.visible_to(user).filter(involved__officer=officer).distinct().order_by("-opened_date"),
-    }
 
 
 def review_window(end: dt.date) -> tuple[dt.date, dt.date]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.evidence import evidence_fill
 
 from .access_chain import chain_append
-from .models import AccessLog, Case, CaseEvidence, CaseOfficer, RiskAlert
+from .models import AccessLog, AlertNote, Case, CaseEvidence, CaseOfficer, RiskAlert
 
 # --- Access log --------------------------------------------------------------
 
@@ -154,6 +154,91 @@ def alert_refer_to_case(
     alert.closed_at = timezone.now()
     alert.save()
     return case
+
+
+# --- Assignment, notes and bulk actions ---------------------------------------------
+
+
+def _check_due_date(due_date: dt.date | None, today: dt.date) -> None:
+    if due_date is not None and due_date < today:
+        raise ValidationError(
+            {
+                "due_date": _("The due date %(date)s has passed; choose today (%(today)s) or a later day.")
+                % {"date": due_date.isoformat(), "today": today.isoformat()}
+            }
+        )
+
+
+def _check_assignee(*, alert: RiskAlert, assignee) -> None:
+    """The assignee must be a supervision user who may work on the alert:
+    their grants cover its subject and the alert is not about them."""
+    if assignee is not None and not RiskAlert.objects.editable_by(assignee).filter(pk=alert.pk).exists():
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "%(user)s cannot review the alert on %(subject)s: their supervision grants do not cover it."
+                )
+                % {"user": assignee, "subject": alert.subject_label}
+            }
+        )
+
+
+@transaction.atomic
+def alert_assign(*, alert: RiskAlert, version: int, assignee, due_date: dt.date | None, acting_user) -> RiskAlert:
+    """Give an open or in-review alert to ``assignee`` (None: to nobody) with
+    a due date; the history row records who assigned it."""
+    _check_due_date(due_date, timezone.localdate())
+    _check_assignee(alert=alert, assignee=assignee)
+    alert = _claim(alert=alert, version=version, allowed_from=RiskAlert.ACTIVE, acting_user=acting_user)
+    alert.assignee = assignee
+    alert.due_date = due_date
+    alert.save()
+    return alert
+
+
+@transaction.atomic
+def alert_bulk_assign(*, versions: dict[int, int], assignee, due_date: dt.date | None, acting_user) -> list[RiskAlert]:
+    """Assign every alert of ``versions`` ({alert id: version seen}) or none:
+    an alert the acting user may not edit is a 404 for the whole request,
+    and any refusal (assignee, due date, a changed alert) writes nothing."""
+    alerts = RiskAlert.objects.editable_by(acting_user).select_related("officer", "unit").in_bulk(list(versions))
+    if len(alerts) != len(versions):
+        raise RiskAlert.DoesNotExist
+    return [
+        alert_assign(
+            alert=alerts[pk], version=versions[pk], assignee=assignee, due_date=due_date, acting_user=acting_user
+        )
+        for pk in sorted(alerts)
+    ]
+
+
+@transaction.atomic
+def alert_bulk_start_review(*, versions: dict[int, int], acting_user) -> list[RiskAlert]:
+    """Start the review of every alert of ``versions``, all or none, as
+    ``alert_start_review`` does one."""
+    alerts = RiskAlert.objects.editable_by(acting_user).select_related("officer", "unit").in_bulk(list(versions))
+    if len(alerts) != len(versions):
+        raise RiskAlert.DoesNotExist
+    started = [alerts[pk].subject_label for pk in sorted(alerts) if alerts[pk].status != RiskAlert.Status.OPEN]
+    if started:
+        raise ValidationError(
+            _("The review of the alerts on %(subjects)s has already started or is finished; leave them out.")
+            % {"subjects": "、".join(started)}
+        )
+    return [
+        alert_start_review(alert=alerts[pk], version=versions[pk], acting_user=acting_user) for pk in sorted(alerts)
+    ]
+
+
+@transaction.atomic
+def alert_note_add(*, alert: RiskAlert, text: str, acting_user) -> AlertNote:
+    """Append a note to the alert's thread (open, in review or closed)."""
+    if not RiskAlert.objects.editable_by(acting_user).filter(pk=alert.pk).exists():
+        raise RiskAlert.DoesNotExist
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note before adding it.")})
+    return AlertNote.objects.create(alert=alert, author=acting_user, text=text)
 
 
 # --- Case evidence ---------------------------------------------------------------
