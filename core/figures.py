@@ -47,8 +47,6 @@ COUNTED_SETTINGS = ("TEAM_INDICATORS", "RISK_POINT_REGISTER", "RECTIFICATION")
 # Any constant key: the advisory lock held while markers are applied and
 # computed rows are stored.
 LOCK_KEY = 7_140_014
-# Markers deleted per statement (SQLite's variable limit).
-CHUNK = 900
 
 
 def version() -> str:
@@ -108,12 +106,16 @@ def refresh(*, units: Iterable[int] | None = None, years: Iterable[int]) -> int:
 def apply_markers() -> None:
     """Remove the snapshot rows the markers invalidate, then the markers.
     Called under the lock."""
-    markers = list(FigureStale.objects.values_list("pk", "unit_id", "from_year"))
+    # Taken and removed in one statement: a marker committed meanwhile is
+    # either in this answer or left for the next reader, never lost.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FigureStale._meta.db_table} RETURNING unit_id, from_year")
+        markers = cursor.fetchall()
     if not markers:
         return
     everywhere: int | None | bool = False  # False: no marker for every unit
     by_unit: dict[int, int | None] = {}
-    for _pk, unit, year in markers:
+    for unit, year in markers:
         if unit is None:
             everywhere = _earliest(everywhere, year)
         else:
@@ -128,9 +130,6 @@ def apply_markers() -> None:
         by_year[year].append(root)
     for year, roots in by_year.items():
         _delete_from(FigureSnapshot.objects.filter(unit__in=roots), year)
-    ids = [pk for pk, _unit, _year in markers]
-    for start in range(0, len(ids), CHUNK):
-        FigureStale.objects.filter(pk__in=ids[start : start + CHUNK]).delete()
 
 
 def _earliest(known, year: int | None):

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.services import grant_create
-from core import indicators as engine
 from dashboard import selectors
 from dashboard.views import XLSX
 from org.models import Unit
