@@ -103,6 +103,18 @@ def refresh(*, units: Iterable[int] | None = None, years: Iterable[int]) -> int:
     return len(missing)
 
 
+# The units every dashboard opens with: hq, the supervisory offices, the
+# directly-affiliated customs and the college (the breakdown rows at hq).
+WARM_KINDS = (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE)
+
+
+def warm(*, year: int, years: int = 5) -> int:
+    """Refresh the figures the dashboards read first: the units of
+    ``WARM_KINDS`` over the ``years`` years up to ``year``."""
+    units = Unit.objects.filter(kind__in=WARM_KINDS).values_list("pk", flat=True)
+    return refresh(units=list(units), years=range(year - years + 1, year + 1))
+
+
 def apply_markers() -> None:
     """Remove the snapshot rows the markers invalidate, then the markers.
     Called under the lock."""
