@@ -545,7 +545,18 @@ class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmi
                 widget.choices = field.choices
                 widget = getattr(widget, "widget", None)
 
+    # A unique, indexed column a search term may equal exactly (an officer's
+    # staff number): such a term finds the rows by that index alone instead
+    # of a substring match over every row of the list.
+    exact_search_field: str | None = None
+
     def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        field = self.exact_search_field
+        if field and term and not _is_autocomplete(request) and field in self.get_search_fields(request):
+            exact = queryset.filter(**{field: term})
+            if exact.exists():
+                return exact, False
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if _is_autocomplete(request):
             queryset = self._autocomplete_choices(request, queryset)

@@ -1,9 +1,11 @@
-"""Record lists count at most CAP + 1 rows (core/admin_base.py)."""
+"""Record lists over millions of rows (core/admin_base.py): a count that
+stops at CAP + 1, a staff-number search by the index."""
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from core.admin_base import CappedCountPaginator
+from personnel.models import Officer
 from training.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +40,23 @@ def test_it_counts_exactly_below_the_cap(demo, client, monkeypatch):
     assert 0 < found <= 1000 < TrainingRecord.objects.count()
     assert (cl.result_count, cl.result_count_capped) == (found, False)
     assert "超过" not in response.content.decode()
+
+
+def test_it_finds_a_staff_numbers_records_by_the_index_and_only_inside_the_grants(demo, client):
+    officer = Officer.objects.filter(unit__code__startswith="51").order_by("pk").first()
+    theirs = set(TrainingRecord.objects.filter(officer=officer).values_list("pk", flat=True))
+    assert theirs
+    client.force_login(get_user_model().objects.get(username="admin"))
+    response = client.get(LIST, {"q": officer.staff_no})
+    assert {row.pk for row in response.context["cl"].queryset} == theirs
+    # An officer outside the auditor's grants (深圳, 5300): found by nobody's
+    # staff number there, exactly as a number that does not exist.
+    client.force_login(get_user_model().objects.get(username="auditor"))
+    for term in (officer.staff_no, "NO-SUCH-NUMBER"):
+        response = client.get("/admin/personnel/officer/", {"q": term})
+        assert response.status_code == 200
+        assert list(response.context["cl"].queryset) == []
+    # A part of a staff number still searches as before.
+    client.force_login(get_user_model().objects.get(username="admin"))
+    response = client.get(LIST, {"q": officer.staff_no[:-1]})
+    assert theirs <= {row.pk for row in response.context["cl"].queryset}
