@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -148,9 +151,13 @@ STATUS_LABELS = {
 class Cell:
     figure: engine.Figure
     drillable: bool
+    # The drill-down's address for this cell (set on breakdown cells).
+    href: str = ""
 
-    @property
+    @cached_property
     def status(self) -> str:
+        # Asked twice per cell by the page (class and label); a national
+        # breakdown has hundreds of cells.
         return status(self.figure)
 
     @property
@@ -285,23 +292,27 @@ def breakdown_rows(
     """One row per child unit (at hq: per directly-affiliated customs), one
     cell per indicator; sorted by ``sort`` ("unit", "<key>" or "-<key>").
     Returns the rows and the sort actually applied."""
-    ordered = [
-        BreakdownRow(
-            unit=child,
-            cells=[
-                Cell(
-                    figure=disclosure.disclose(
-                        figures[indicator.key, child.pk, year],
-                        indicator=indicator,
-                        reads_records=access.reads_records_at(child),
-                    ),
-                    drillable=child.pk in drillable[indicator.key],
-                )
-                for indicator in indicators
-            ],
+    # One reverse() per indicator, not per cell.
+    paths = {indicator.key: reverse("dashboard:drill_down", args=[indicator.key]) for indicator in indicators}
+    ordered = []
+    for child in children:
+        query = urlencode({"unit": child.code, "year": year})
+        reads_records = access.reads_records_at(child)
+        ordered.append(
+            BreakdownRow(
+                unit=child,
+                cells=[
+                    Cell(
+                        figure=disclosure.disclose(
+                            figures[indicator.key, child.pk, year], indicator=indicator, reads_records=reads_records
+                        ),
+                        drillable=child.pk in drillable[indicator.key],
+                        href=f"{paths[indicator.key]}?{query}",
+                    )
+                    for indicator in indicators
+                ],
+            )
         )
-        for child in children
-    ]
 
     keys = [indicator.key for indicator in indicators]
     descending = sort.startswith("-")
