@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data messages bench bench-import bench-import-memory bench-pdf bench-indicators clean
+.PHONY: install test demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-pdf bench-indicators clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -39,6 +39,23 @@ demo-data: install
 demo: demo-data
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (log in at /accounts/login/)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server (gunicorn, config/gunicorn.py: 2 x cores + 1 workers,
+# WEB_CONCURRENCY overrides) on the database as it is: migrates, never resets
+# or loads data. SERVE_ENV defaults to the demo database; point DATABASE_URL
+# elsewhere for another, e.g. `make serve SERVE_ENV="DEBUG=1 DATABASE_URL=postgres://..."`.
+SERVE_ENV ?= $(DEMO_ENV)
+serve: install
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v0
+	$(SERVE_ENV) $(PY) manage.py createcachetable
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with gunicorn (log in at /accounts/login/)"
+	$(SERVE_ENV) BIND=127.0.0.1:$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+
+# N concurrent logged-in sessions against a running server (make serve), with a
+# single-session baseline first: `make bench-load BENCH_ARGS="--sessions 20 --seconds 60"`.
+bench-load: install
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 # Rebuild the zh-hans translations after changing user-facing strings.
 messages: install

@@ -266,6 +266,12 @@ class Indicator:
         others are the same for everyone. ``None``: an operator's tool."""
         return self
 
+    def counts_for_everyone(self) -> bool:
+        """Whether this definition, as bound by ``for_reader``, counts what
+        it counts for everyone, so the shared snapshot (core/figures.py)
+        answers for it; False: it is counted live for this reader."""
+        return True
+
     def figure(self, numerator: int, denominator: int) -> Figure:
         return Figure(self.key, int(numerator), int(denominator), self.target, self.comparison)
 

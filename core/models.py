@@ -36,3 +36,37 @@ class ImportLog(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.file_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class FigureSnapshot(models.Model):
+    """One indicator's (numerator, denominator) for one scope unit and year,
+    as the live definition counts it for every reader (core/figures.py).
+
+    ``version`` fingerprints the settings the definitions read; a row of
+    another version is not used."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.IntegerField()
+    key = models.CharField(max_length=60)
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField()
+    version = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "key"], name="figuresnapshot_unique")]
+
+    def __str__(self):
+        return f"{self.key} unit {self.unit_id} {self.year}: {self.numerator}/{self.denominator}"
+
+
+class FigureStale(models.Model):
+    """A marker written by the database triggers of core/migrations (one per
+    written statement and unit): the snapshot rows of ``unit_id``'s scope
+    roots from ``from_year`` on no longer hold. NULL unit: every unit; NULL
+    year: every year."""
+
+    unit_id = models.BigIntegerField(null=True)
+    from_year = models.IntegerField(null=True)
+
+    def __str__(self):
+        return f"stale unit {self.unit_id} from {self.from_year}"

@@ -15,10 +15,14 @@ from django.db import models
 from django.db.models import Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import disclosure
+from core import figures as snapshot
 from core import indicators as engine
 from core.dates import year_from_query
 from core.indicators import Column, comparison_text, percent
@@ -147,9 +151,13 @@ STATUS_LABELS = {
 class Cell:
     figure: engine.Figure
     drillable: bool
+    # The drill-down's address for this cell (set on breakdown cells).
+    href: str = ""
 
-    @property
+    @cached_property
     def status(self) -> str:
+        # Asked twice per cell by the page (class and label); a national
+        # breakdown has hundreds of cells.
         return status(self.figure)
 
     @property
@@ -202,28 +210,54 @@ class Dashboard:
     sort: str  # the breakdown's order as applied
 
 
+TREND_YEARS = 5
+
+
 def dashboard(access: Access, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
-    """Everything the dashboard shows for one scope and year."""
+    """Everything the dashboard shows for one scope and year.
+
+    Every figure comes from the snapshot (core/figures.py) in one read: the
+    scope's five-year trend and its children's year.
+    """
     indicators = [indicator.for_reader(access.user) for indicator in indicators]
-    roots = engine.breakdown_roots(unit)
-    shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots))
+    children = list(engine.breakdown_roots(unit).order_by("code"))
+    shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=engine.breakdown_roots(unit)))
     # Resolves which roles cover the unit and its children in one query; the
     # small-counts rule then asks the same Access object at no further cost.
     drillable = drillable_units(access, indicators, shown)
-    rows, sort = breakdown_rows(access, unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable)
-    cards = dashboard_cards(access, unit=unit, year=year, indicators=indicators, drillable=drillable)
+    trend_years = list(range(year - TREND_YEARS + 1, year + 1))
+    figures = snapshot.read(indicators, {(unit.pk, y) for y in trend_years} | {(child.pk, year) for child in children})
+    rows, sort = breakdown_rows(
+        access, children=children, year=year, indicators=indicators, figures=figures, sort=sort, drillable=drillable
+    )
+    cards = dashboard_cards(
+        access,
+        unit=unit,
+        years=trend_years,
+        indicators=indicators,
+        figures=figures,
+        drillable=drillable,
+    )
     return Dashboard(cards=cards, rows=rows, sort=sort)
 
 
-def dashboard_cards(access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]]) -> list[Card]:
-    """One card per indicator: the year's figure and its five-year trend,
-    as the reader may see them (small counts: core/disclosure.py)."""
+def dashboard_cards(
+    access: Access, *, unit: Unit, years: list[int], indicators, figures, drillable: dict[str, set[int]]
+) -> list[Card]:
+    """One card per indicator: the last year's figure and the trend over
+    ``years``, as the reader may see them (small counts: core/disclosure.py)."""
     reads_records = access.reads_records_at(unit)
+    year = years[-1]
     cards = []
     for indicator in indicators:
         trend = [
-            (y, disclosure.disclose(f, indicator=indicator, reads_records=reads_records))
-            for y, f in engine.trend(indicator, year=year, unit=unit)
+            (
+                y,
+                disclosure.disclose(
+                    figures[indicator.key, unit.pk, y], indicator=indicator, reads_records=reads_records
+                ),
+            )
+            for y in years
         ]
         _year, figure = trend[-1]
         chart = trend_chart(
@@ -246,33 +280,39 @@ BREAKDOWN_SORT_UNIT = "unit"
 
 
 def breakdown_rows(
-    access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], sort: str = ""
+    access: Access,
+    *,
+    children: list[Unit],
+    year: int,
+    indicators,
+    figures,
+    drillable: dict[str, set[int]],
+    sort: str = "",
 ) -> tuple[list[BreakdownRow], str]:
     """One row per child unit (at hq: per directly-affiliated customs), one
     cell per indicator; sorted by ``sort`` ("unit", "<key>" or "-<key>").
     Returns the rows and the sort actually applied."""
-    roots = engine.breakdown_roots(unit)
-    children = list(roots.order_by("code"))
-    # engine.breakdown() would load the child units again for every
-    # indicator; the counts are the same ones it asks for.
-    counts = {indicator.key: indicator.counts(year=year, roots=roots) for indicator in indicators}
-    ordered = [
-        BreakdownRow(
-            unit=child,
-            cells=[
-                Cell(
-                    figure=disclosure.disclose(
-                        indicator.figure(*counts[indicator.key].get(child.pk, (0, 0))),
-                        indicator=indicator,
-                        reads_records=access.reads_records_at(child),
-                    ),
-                    drillable=child.pk in drillable[indicator.key],
-                )
-                for indicator in indicators
-            ],
+    # One reverse() per indicator, not per cell.
+    paths = {indicator.key: reverse("dashboard:drill_down", args=[indicator.key]) for indicator in indicators}
+    ordered = []
+    for child in children:
+        query = urlencode({"unit": child.code, "year": year})
+        reads_records = access.reads_records_at(child)
+        ordered.append(
+            BreakdownRow(
+                unit=child,
+                cells=[
+                    Cell(
+                        figure=disclosure.disclose(
+                            figures[indicator.key, child.pk, year], indicator=indicator, reads_records=reads_records
+                        ),
+                        drillable=child.pk in drillable[indicator.key],
+                        href=f"{paths[indicator.key]}?{query}",
+                    )
+                    for indicator in indicators
+                ],
+            )
         )
-        for child in children
-    ]
 
     keys = [indicator.key for indicator in indicators]
     descending = sort.startswith("-")
@@ -375,8 +415,7 @@ def drill_down(
         ordering, applied = ["meets", natural], ""
     rows = members.order_by(*ordering, "pk").values("pk", *fields)
 
-    roots = Unit.objects.filter(pk=unit.pk)
-    figure = indicator.figure(*indicator.counts(year=year, roots=roots).get(unit.pk, (0, 0)))
+    figure = snapshot.read([indicator], {(unit.pk, year)})[indicator.key, unit.pk, year]
     if indicator.sensitive:
         # Only a need-to-know figure asks whether the reader reads the
         # records here (small counts, core/disclosure.py).

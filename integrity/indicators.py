@@ -160,6 +160,15 @@ class CaseInvolvementRate(Indicator):
         bound.reader = reader
         return bound
 
+    def counts_for_everyone(self):
+        # Leaving out the cases naming the reader changes nothing for a
+        # reader named in none: asked once per bound definition.
+        if self.reader is None:
+            return True
+        if not hasattr(self, "_named_nowhere"):
+            self._named_nowhere = not CaseOfficer.objects.filter(officer__user=self.reader.pk).exists()
+        return self._named_nowhere
+
     def _links(self, year):
         links = CaseOfficer.objects.filter(case__opened_date__range=_year(year))
         if self.reader is not None:

@@ -19,6 +19,7 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
     list_display = ("staff_no", "name", "unit", "rank_level", "is_leader", "position", "hire_date", "leave_date")
     list_filter = ("rank_level", "is_leader", "gender")
     search_fields = ("staff_no", "name", "position")
+    exact_search_field = "staff_no"
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
     raw_id_fields = ("user",)
@@ -37,6 +38,8 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
 class OfficerRecordAdmin(RecordImportMixin, ScopedAdmin):
     autocomplete_fields = ("officer",)
     search_fields = ("officer__staff_no", "officer__name")
+    # A staff number finds its officer's records through the unique index.
+    exact_search_field = "officer__staff_no"
     list_select_related = ("officer",)
 
 
