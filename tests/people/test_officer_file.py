@@ -5,10 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from integrity.models import AccessLog
 from personnel.models import Posting
+from tests.factories import LeaderAppraisalFactory, PostingFactory
+from tests.integrity.factories import ComplaintFactory
 from training.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +239,36 @@ def test_it_tells_an_account_without_an_officer_record_so(client, alice):
     response = client.get(reverse("people:my_records"))
     assert response.status_code == 200
     assert "file" not in response.context
+
+
+# --- Query counts ---------------------------------------------------------------------------------------------
+#
+# Session and user; the officer; the reader's roles and the unit's coverage
+# (two); then per section shown: HR and leadership read postings, reserve,
+# the yearly sums, the latest courses, the two indicator rows and the
+# appraisals, and HR the units of its posting form; leadership reads the
+# integrity appraisals and audits instead of the form. Supervision reads the
+# integrity appraisals, cases, complaints and alerts, then writes three
+# access-log rows (the chain's end read and the row written, in a savepoint:
+# four queries each, and on PostgreSQL a table lock first). None of it
+# grows with the number of records.
+
+
+def expected_queries(persona) -> int:
+    return {"alice": 15, "dora": 16, "bob": 23 + 3 * (connection.vendor == "postgresql")}[persona]
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "dora"])
+def test_it_reads_the_file_in_a_fixed_number_of_queries(client, django_assert_num_queries, career, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    client.get(file_url())  # the content types and the session, cached after the first request
+    with django_assert_num_queries(expected_queries(persona)):
+        client.get(file_url())
+    # More records of every kind cost no more queries.
+    officer = career["officer"]
+    for year in (2001, 2002, 2003):
+        LeaderAppraisalFactory(officer=officer, year=year)
+        PostingFactory(officer=officer, unit=officer.unit, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 6, 1))
+        ComplaintFactory(officer=officer, received_date=dt.date(year, 1, 1))
+    with django_assert_num_queries(expected_queries(persona)):
+        client.get(file_url())
