@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -31,6 +32,7 @@ from training.models import TrainingRecord
 # written to the access log (access.md).
 LOGGED_KINDS = (Case, Complaint, RiskAlert)
 YEARLY_KEY = "training_days_12"
+COURSES_PER_PAGE = 20
 LEADER_KEY = "leader_fulltime_training_5y"
 
 
@@ -129,7 +131,7 @@ class OfficerFile:
     postings: list[PostingRow] | None = None
     reserve: list | None = None
     training_years: list[TrainingYear] | None = None
-    training_records: list | None = None
+    training_records: object = None  # a page of the officer's training records
     yearly: IndicatorStatus | None = None
     leader: IndicatorStatus | None = None
     appraisals: list | None = None
@@ -234,8 +236,9 @@ def _integrity(access: Access, officer: Officer) -> Integrity | None:
     return None
 
 
-def officer_file(access: Access, officer: Officer, *, year: int, today: dt.date) -> OfficerFile:
-    """Everything the file shows ``access.user`` about ``officer``."""
+def officer_file(access: Access, officer: Officer, *, year: int, today: dt.date, page=None) -> OfficerFile:
+    """Everything the file shows ``access.user`` about ``officer``; ``page``
+    is the page of the course list (newest first)."""
     f = OfficerFile(officer=officer, year=year, today=today, self_view=is_self(access, officer))
     user = access.user
     if may_read(access, Posting, officer):
@@ -244,9 +247,8 @@ def officer_file(access: Access, officer: Officer, *, year: int, today: dt.date)
         f.reserve = list(ReserveCadre.objects.visible_to(user).filter(officer=officer).order_by("-added_date"))
     if may_read(access, TrainingRecord, officer):
         f.training_years = _training_years(access, officer, today.year)
-        f.training_records = list(
-            TrainingRecord.objects.visible_to(user).filter(officer=officer).order_by("-start_date", "-pk")[:20]
-        )
+        records = TrainingRecord.objects.visible_to(user).filter(officer=officer).order_by("-start_date", "-pk")
+        f.training_records = Paginator(records, COURSES_PER_PAGE).get_page(page)
         f.yearly = indicator_status(officer, YEARLY_KEY, year)
         if officer.is_leader:
             f.leader = indicator_status(officer, LEADER_KEY, year)

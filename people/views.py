@@ -42,7 +42,7 @@ def _render_file(request, officer, *, year, template, forms=None, status=200, ex
     access = request.access
     today = timezone.localdate()
     with transaction.atomic():
-        file = selectors.officer_file(access, officer, year=year, today=today)
+        file = selectors.officer_file(access, officer, year=year, today=today, page=request.GET.get("page"))
         for model, ids in file.logged().items():
             access_log_record(
                 user=request.user, action=AccessLog.Action.VIEW, model=model, object_ids=ids, request=request

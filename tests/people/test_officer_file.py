@@ -245,7 +245,7 @@ def test_it_tells_an_account_without_an_officer_record_so(client, alice):
 #
 # Session and user; the officer; the reader's roles and the unit's coverage
 # (two); then per section shown: HR and leadership read postings, reserve,
-# the yearly sums, the latest courses, the two indicator rows and the
+# the yearly sums, the courses (count and page), the two indicator rows and the
 # appraisals, and HR the units of its posting form; leadership reads the
 # integrity appraisals and audits instead of the form. Supervision reads the
 # integrity appraisals, cases, complaints and alerts, then writes three
@@ -255,7 +255,7 @@ def test_it_tells_an_account_without_an_officer_record_so(client, alice):
 
 
 def expected_queries(persona) -> int:
-    return {"alice": 15, "dora": 16, "bob": 23 + 3 * (connection.vendor == "postgresql")}[persona]
+    return {"alice": 16, "dora": 17, "bob": 23 + 3 * (connection.vendor == "postgresql")}[persona]
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "dora"])
@@ -272,3 +272,28 @@ def test_it_reads_the_file_in_a_fixed_number_of_queries(client, django_assert_nu
         ComplaintFactory(officer=officer, received_date=dt.date(year, 1, 1))
     with django_assert_num_queries(expected_queries(persona)):
         client.get(file_url())
+
+
+def test_it_pages_the_courses_newest_first(client, alice, career):
+    officer = career["officer"]
+    for day in range(1, 26):
+        TrainingRecord.objects.create(
+            officer=officer,
+            course=f"周课{day:02d}",
+            start_date=dt.date(2007, 1, day),
+            end_date=dt.date(2007, 1, day),
+            days=Decimal("1"),
+            mode="online",
+        )
+    client.force_login(alice)
+    # 6 records of the career plus these 25: the newest 20 first, then 11.
+    first = client.get(file_url() + "&page=1").context["file"].training_records
+    assert [r.course for r in first.object_list[:3]] == ["党校进修", "政治理论", "业务培训"]
+    assert first.paginator.count == 31 and len(first.object_list) == 20
+    second = client.get(file_url() + "&page=2").context["file"].training_records
+    # Page 1: the four courses of 2008-2009, then 周课25 ... 周课10; page 2:
+    # 周课09 ... 周课01, then 干部学院 (2006) and 早年进修 (2004).
+    assert [r.course for r in second.object_list] == [f"周课{d:02d}" for d in range(9, 0, -1)] + [
+        "干部学院",
+        "早年进修",
+    ]
