@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
@@ -85,10 +85,16 @@ class PostingRow:
 
 @dataclass
 class TrainingYear:
+    """One calendar year of the officer's training. ``counted``: the yearly
+    indicator counts the officer that year (employed for all of it);
+    ``in_progress``: the year is not over."""
+
     year: int
     days: Decimal
     full_time_days: Decimal
     meets: bool
+    counted: bool
+    in_progress: bool
 
 
 @dataclass
@@ -173,9 +179,21 @@ def _postings(access: Access, officer: Officer, today: dt.date) -> list[PostingR
     return rows
 
 
-def _training_years(access: Access, officer: Officer, last: int) -> list[TrainingYear]:
+def _counted_years(officer: Officer, years: range) -> set[int]:
+    """The years of ``years`` in which the yearly indicator counts the
+    officer, by the indicator's own rule (``employed_all_year``), in one
+    query."""
+    flags = {
+        f"y{year}": ExpressionWrapper(engine.employed_all_year(year), output_field=BooleanField()) for year in years
+    }
+    row = Officer.objects.filter(pk=officer.pk).annotate(**flags).values(*flags).first() or {}
+    return {year for year in years if row.get(f"y{year}")}
+
+
+def _training_years(access: Access, officer: Officer, today: dt.date) -> list[TrainingYear]:
     """Days per calendar year of ``start_date`` (any mode, and full-time), as
-    the yearly indicator counts them, from the hire year to ``last``."""
+    the yearly indicator counts them, from the hire year to this year."""
+    last = today.year
     minimum = engine.threshold("training_days_min")
     sums = {
         row["y"]: row
@@ -188,11 +206,22 @@ def _training_years(access: Access, officer: Officer, last: int) -> list[Trainin
     }
     first = min([officer.hire_date.year, *sums]) if sums else officer.hire_date.year
     end = min(last, officer.leave_date.year) if officer.leave_date else last
+    span = range(max(end, first), first - 1, -1)
+    counted = _counted_years(officer, span)
     years = []
-    for year in range(max(end, first), first - 1, -1):
+    for year in span:
         row = sums.get(year, {})
         total = row.get("total") or Decimal(0)
-        years.append(TrainingYear(year, total, row.get("full") or Decimal(0), total >= minimum))
+        years.append(
+            TrainingYear(
+                year=year,
+                days=total,
+                full_time_days=row.get("full") or Decimal(0),
+                meets=total >= minimum,
+                counted=year in counted,
+                in_progress=year >= today.year,
+            )
+        )
     return years
 
 
@@ -246,7 +275,7 @@ def officer_file(access: Access, officer: Officer, *, year: int, today: dt.date,
     if may_read(access, ReserveCadre, officer):
         f.reserve = list(ReserveCadre.objects.visible_to(user).filter(officer=officer).order_by("-added_date"))
     if may_read(access, TrainingRecord, officer):
-        f.training_years = _training_years(access, officer, today.year)
+        f.training_years = _training_years(access, officer, today)
         records = TrainingRecord.objects.visible_to(user).filter(officer=officer).order_by("-start_date", "-pk")
         f.training_records = Paginator(records, COURSES_PER_PAGE).get_page(page)
         f.yearly = indicator_status(officer, YEARLY_KEY, year)
