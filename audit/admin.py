@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin_base import ScopedAdmin
+from core.admin_base import OfficerFileColumn, ScopedAdmin
 
 from .models import Audit, Finding, InternalControl
 from .resources import AuditResource, FindingResource, InternalControlResource
@@ -33,13 +33,13 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(ScopedAdmin):
+class AuditAdmin(OfficerFileColumn, ScopedAdmin):
     resource_classes = [AuditResource]
     list_display = (
         "audit_no",
         "kind",
         "unit",
-        "officer",
+        "officer_file",
         "period_start",
         "period_end",
         "completed_date",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("integrity/", include("integrity.urls")),
     path("audit/", include("audit.urls")),
+    path("people/", include("people.urls")),
     path("api/", include("api.urls")),
     # The dashboard is the landing page after login.
     path("", include("dashboard.urls")),

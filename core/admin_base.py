@@ -588,3 +588,20 @@ class ReadOnlyAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def officer_file_link(officer) -> str:
+    """The officer, linking to their file (the people surface's page, which
+    answers for whoever may see the officer)."""
+    if officer is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("people:officer_file", args=[officer.staff_no]), officer)
+
+
+class OfficerFileColumn:
+    """An ``officer_file`` column for the lists of records about an officer:
+    the officer, linking to their file; sorted like the officer column."""
+
+    @admin.display(description=_("officer"), ordering="officer")
+    def officer_file(self, obj):
+        return officer_file_link(obj.officer if getattr(obj, "officer_id", None) else None)

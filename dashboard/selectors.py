@@ -426,7 +426,17 @@ def drill_down(
 def display_rows(drill: DrillDown, rows) -> list[dict]:
     """Rows for the page: the shown cells (without the mark) and the mark."""
     shown = [column for column in drill.columns if column.field != "meets"]
-    return [{"cells": [column.display(row[column.field]) for column in shown], "meets": row["meets"]} for row in rows]
+    # An officer's row links to the officer's file (the people surface), which
+    # every role covering the drill-down's unit may open.
+    by_officer = drill.indicator.subject == "officer" and any(column.field == "staff_no" for column in shown)
+    return [
+        {
+            "cells": [column.display(row[column.field]) for column in shown],
+            "meets": row["meets"],
+            "staff_no": row["staff_no"] if by_officer else None,
+        }
+        for row in rows
+    ]
 
 
 def drill_down_case_ids(drill: DrillDown, officer_ids) -> list[int]:

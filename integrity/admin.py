@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ReadOnlyAdmin, ScopedAdmin
+from core.admin_base import OfficerFileColumn, ReadOnlyAdmin, ScopedAdmin
 from core.importing.admin import RecordImportMixin
 from core.importing.engine import self_naming_message
 from org.models import Unit
@@ -169,11 +169,12 @@ class CaseOfficerInlineFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(_("Name at least one officer involved in the case."))
 
 
-class CaseOfficerInline(admin.TabularInline):
+class CaseOfficerInline(OfficerFileColumn, admin.TabularInline):
     model = CaseOfficer
     formset = CaseOfficerInlineFormSet
     extra = 1
     autocomplete_fields = ("officer",)
+    readonly_fields = ("officer_file",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("officer", "responsible_leader"):
@@ -261,7 +262,7 @@ class CaseAdmin(SupervisionAdmin):
         )
 
 
-class OfficerRecordAdmin(SupervisionAdmin):
+class OfficerRecordAdmin(OfficerFileColumn, SupervisionAdmin):
     autocomplete_fields = ("officer",)
     search_fields = ("officer__staff_no", "officer__name")
     list_select_related = ("officer",)
@@ -270,7 +271,7 @@ class OfficerRecordAdmin(SupervisionAdmin):
 @admin.register(Complaint)
 class ComplaintAdmin(OfficerRecordAdmin):
     resource_classes = [ComplaintResource]
-    list_display = ("officer", "received_date", "substantiated")
+    list_display = ("officer_file", "received_date", "substantiated")
     list_filter = ("substantiated",)
     date_hierarchy = "received_date"
 
@@ -278,14 +279,14 @@ class ComplaintAdmin(OfficerRecordAdmin):
 @admin.register(EnforcementStat)
 class EnforcementStatAdmin(OfficerRecordAdmin):
     resource_classes = [EnforcementStatResource]
-    list_display = ("officer", "month", "declarations", "overrides")
+    list_display = ("officer_file", "month", "declarations", "overrides")
     date_hierarchy = "month"
 
 
 @admin.register(IntegrityAppraisal)
-class IntegrityAppraisalAdmin(SupervisionAdmin):
+class IntegrityAppraisalAdmin(OfficerFileColumn, SupervisionAdmin):
     resource_classes = [IntegrityAppraisalResource]
-    list_display = ("year", "unit", "officer", "result")
+    list_display = ("year", "unit", "officer_file", "result")
     list_filter = ("year", "result")
     search_fields = ("unit__code", "unit__name", "officer__staff_no", "officer__name")
     autocomplete_fields = ("unit", "officer")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ScopedAdmin
+from core.admin_base import OfficerFileColumn, ScopedAdmin, officer_file_link
 from core.importing.admin import RecordImportMixin
 from org.scoping import sees_everything
 
@@ -16,7 +16,17 @@ admin.site.index_title = _("Records")
 @admin.register(Officer)
 class OfficerAdmin(RecordImportMixin, ScopedAdmin):
     resource_classes = [OfficerResource]
-    list_display = ("staff_no", "name", "unit", "rank_level", "is_leader", "position", "hire_date", "leave_date")
+    list_display = (
+        "staff_no",
+        "name",
+        "unit",
+        "rank_level",
+        "is_leader",
+        "position",
+        "hire_date",
+        "leave_date",
+        "officer_file",
+    )
     list_filter = ("rank_level", "is_leader", "gender")
     search_fields = ("staff_no", "name", "position")
     exact_search_field = "staff_no"
@@ -34,8 +44,12 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
 
     date_hierarchy = "hire_date"
 
+    @admin.display(description=_("officer's file"))
+    def officer_file(self, obj):
+        return officer_file_link(obj)
 
-class OfficerRecordAdmin(RecordImportMixin, ScopedAdmin):
+
+class OfficerRecordAdmin(OfficerFileColumn, RecordImportMixin, ScopedAdmin):
     autocomplete_fields = ("officer",)
     search_fields = ("officer__staff_no", "officer__name")
     # A staff number finds its officer's records through the unique index.
@@ -46,7 +60,16 @@ class OfficerRecordAdmin(RecordImportMixin, ScopedAdmin):
 @admin.register(Posting)
 class PostingAdmin(OfficerRecordAdmin):
     resource_classes = [PostingResource]
-    list_display = ("officer", "unit", "position", "start_date", "end_date", "leadership", "grassroots", "post_risk")
+    list_display = (
+        "officer_file",
+        "unit",
+        "position",
+        "start_date",
+        "end_date",
+        "leadership",
+        "grassroots",
+        "post_risk",
+    )
     list_filter = ("leadership", "grassroots", "post_risk")
     autocomplete_fields = ("officer", "unit")
     list_select_related = ("officer", "unit")
@@ -55,12 +78,12 @@ class PostingAdmin(OfficerRecordAdmin):
 @admin.register(ReserveCadre)
 class ReserveCadreAdmin(OfficerRecordAdmin):
     resource_classes = [ReserveCadreResource]
-    list_display = ("officer", "level", "added_date", "removed_date")
+    list_display = ("officer_file", "level", "added_date", "removed_date")
     list_filter = ("level",)
 
 
 @admin.register(LeaderAppraisal)
 class LeaderAppraisalAdmin(OfficerRecordAdmin):
     resource_classes = [LeaderAppraisalResource]
-    list_display = ("year", "officer", "grade", "score")
+    list_display = ("year", "officer_file", "grade", "score")
     list_filter = ("year", "grade")

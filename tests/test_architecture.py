@@ -28,7 +28,7 @@ ROOT = Path(settings.BASE_DIR)
 LAYERS = [
     ("ground", ["org", "core", "accounts"]),
     ("domain", ["personnel", "training", "integrity", "audit"]),
-    ("surfaces", ["dashboard", "reports", "api", "demo", "fixtures"]),
+    ("surfaces", ["dashboard", "reports", "people", "api", "demo", "fixtures"]),
     ("config", ["config"]),
 ]
 # Within the ground layer the packages are ordered too: org (units, grants,

@@ -11,7 +11,7 @@ from .resources import PoliticalWorkResource, TrainingRecordResource
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(OfficerRecordAdmin):
     resource_classes = [TrainingRecordResource]
-    list_display = ("officer", "course", "start_date", "end_date", "days", "mode")
+    list_display = ("officer_file", "course", "start_date", "end_date", "days", "mode")
     list_filter = ("mode",)
     search_fields = ("officer__staff_no", "officer__name", "course")
     date_hierarchy = "start_date"

@@ -99,6 +99,23 @@ class TrainingDaysIndicator(Indicator):
         reaching = _days_reach(self._records(year), threshold(self.threshold_setting))
         return officer_counts(self._denominator(year), reaching, roots)
 
+    def first_year(self, year: int) -> int:
+        """The first year of the window the days are summed over."""
+        return year
+
+    def minimum(self):
+        return threshold(self.threshold_setting)
+
+    def officer_status(self, officer: Officer, year: int) -> dict:
+        """One officer's row for ``year``, counted by this definition:
+        ``counted`` (whether the officer is in the denominator), ``figure``
+        (the days that count, also when not counted) and ``meets``."""
+        row = self.members(year=year, root=officer.unit).filter(pk=officer.pk).values("figure", "meets").first()
+        if row is not None:
+            return {"counted": True, "figure": row["figure"], "meets": bool(row["meets"])}
+        figure = self._records(year).filter(officer=officer).aggregate(total=Sum("days"))["total"]
+        return {"counted": False, "figure": figure or Decimal(0), "meets": False}
+
     def members(self, *, year, root):
         return (
             self._denominator(year)
@@ -147,12 +164,12 @@ class LeaderFullTimeTraining(TrainingDaysIndicator):
     short_label = gettext_lazy("Leaders' full-time training")
     seed = "处级以上领导干部参加脱产教育培训5年内累计不少于3个月"
 
-    def _first_year(self, year: int) -> int:
+    def first_year(self, year: int) -> int:
         return year - threshold("leader_fulltime_window_years") + 1
 
     def _records(self, year: int) -> models.QuerySet:
         return TrainingRecord.objects.filter(
-            mode=TrainingRecord.Mode.FULL_TIME, start_date__range=(year_start(self._first_year(year)), year_end(year))
+            mode=TrainingRecord.Mode.FULL_TIME, start_date__range=(year_start(self.first_year(year)), year_end(year))
         )
 
     def _denominator(self, year: int) -> models.QuerySet:
@@ -175,7 +192,7 @@ class LeaderFullTimeTraining(TrainingDaysIndicator):
     def gap_list(self, year):
         return GapList(
             _("Leaders short of %(days)s days of full-time training in %(first)s–%(year)s")
-            % {"days": threshold(self.threshold_setting), "year": year, "first": self._first_year(year)},
+            % {"days": threshold(self.threshold_setting), "year": year, "first": self.first_year(year)},
             _gap_columns(),
             order_by=("unit__code", "staff_no"),
             select_related=("unit",),

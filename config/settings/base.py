@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "integrity",
     "reports",
+    "people",
     "api",
     "demo",
 ]

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def officer_link(officer):
-    """The officer's name linked to the one page about the officer (their
-    record page); every page of the desk that names an officer links here."""
-    url = reverse("admin:personnel_officer_change", args=[officer.pk])
+    """The officer's name linked to the one page about the officer (the
+    officer's file); every page of the desk that names an officer links here."""
+    url = reverse("people:officer_file", args=[officer.staff_no])
     return format_html('<a class="officer-link" href="{}">{}</a>', url, officer.name)

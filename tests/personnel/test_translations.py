@@ -149,6 +149,7 @@ def test_it_shows_the_officer_list_with_chinese_column_headers(client, alice, of
         "position": "职务",
         "hire_date": "入职日期",
         "leave_date": "离职日期",
+        "officer_file": "干部档案",
     }
     # alice sees the three officers of 5100, 5101 and 5102, all at section level.
     assert response.text.count('<td class="field-rank_level">科级</td>') == 3
