@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from .formats import formula_escape, formula_unescape
+from .headers import choice_aliases
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -111,23 +112,35 @@ class Boolean(widgets.Widget):
 
 
 class Choice(widgets.Widget):
-    """One of the code values of a TextChoices (any letter case), or one of the
+    """One of the code values of a TextChoices (any letter case), its Chinese
+    label as the forms show it (``core.importing.headers``), or one of the
     Chinese words the specification gives for a code."""
 
     def __init__(self, choices, aliases=None):
         super().__init__()
+        self.choices = choices
         self.codes = [str(code) for code in choices.values]
-        self._lookup = {code.lower(): code for code in self.codes}
-        for word, code in (aliases or {}).items():
+        self.aliases = dict(aliases or {})
+        for word, code in self.aliases.items():
             if code not in self.codes:
                 raise ValueError(f"alias {word!r} points to unknown code {code!r}")
-            self._lookup[word.lower()] = code
+        self._lookup = None
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling (lower case) -> its code. Built on first
+        use: the labels are translations, which need the apps loaded."""
+        if self._lookup is None:
+            lookup = choice_aliases(self)
+            lookup.update((word.lower(), code) for word, code in self.aliases.items())
+            lookup.update((code.lower(), code) for code in self.codes)
+            self._lookup = lookup
+        return self._lookup
 
     def clean(self, value, row=None, **kwargs):
         if is_empty(value):
             return None
         try:
-            return self._lookup[str(value).strip().lower()]
+            return self.lookup()[str(value).strip().lower()]
         except KeyError:
             raise ValueError(
                 _("“%(value)s” is not one of the allowed values: %(allowed)s.")
