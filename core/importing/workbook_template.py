@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -25,6 +26,8 @@ from .headers import LANGUAGE, choice_labels, column_label
 from .registry import get_resource_class
 from .widgets import Amount, Boolean, Choice, Count, Date, Reference, Text
 
+#: the context of the template's short words in the translations
+CONTEXT = "import template"
 EXAMPLE_DATE = dt.date(2025, 1, 6)
 DATE_FORMAT = "yyyy-mm-dd"
 LAST_ROW = 1_048_576
@@ -51,7 +54,7 @@ def _describe(resource, column) -> tuple[str, str, object]:
         labels = list(choice_labels(widget).values())
         codes = ", ".join(widget.codes)
         return (
-            _("one of the list"),
+            pgettext(CONTEXT, "one of the list"),
             _("%(labels)s (or the codes %(codes)s)")
             % {
                 "labels": "、".join(labels),
@@ -60,17 +63,17 @@ def _describe(resource, column) -> tuple[str, str, object]:
             labels[0],
         )
     if isinstance(widget, Boolean):
-        return _("yes or no"), "是、否", "是"
+        return pgettext(CONTEXT, "yes or no"), "是、否", "是"
     if _is_month(widget):
-        return _("a month"), _("YYYY-MM, e.g. 2025-01"), widget.render(EXAMPLE_DATE.replace(day=1))
+        return pgettext(CONTEXT, "a month"), _("YYYY-MM, e.g. 2025-01"), widget.render(EXAMPLE_DATE.replace(day=1))
     if isinstance(widget, Date):
-        return _("a date"), _("a date cell, or YYYY-MM-DD, e.g. 2025-01-06"), EXAMPLE_DATE
+        return pgettext(CONTEXT, "a date"), _("a date cell, or YYYY-MM-DD, e.g. 2025-01-06"), EXAMPLE_DATE
     if isinstance(widget, Count):
         if column.column_name == "year":
-            return _("a year"), _("a year, e.g. 2025"), EXAMPLE_DATE.year
-        return _("a whole number"), _("0 or more"), 10
+            return pgettext(CONTEXT, "a year"), _("a year, e.g. 2025"), EXAMPLE_DATE.year
+        return pgettext(CONTEXT, "a whole number"), pgettext(CONTEXT, "0 or more"), 10
     if isinstance(widget, Amount):
-        return _("a number"), _("0 or more, decimals with a dot, e.g. 1.5"), 1
+        return pgettext(CONTEXT, "a number"), _("0 or more, decimals with a dot, e.g. 1.5"), 1
     if isinstance(widget, Reference):
         with translation.override(LANGUAGE):
             kind = str(widget.model._meta.verbose_name)
@@ -83,9 +86,13 @@ def _describe(resource, column) -> tuple[str, str, object]:
                 "field": field,
                 "kind": kind,
             }
-        return _("a reference"), allowed, _("example %(label)s") % {"label": label}
+        return pgettext(CONTEXT, "a reference"), allowed, pgettext(CONTEXT, "example %(label)s") % {"label": label}
     if isinstance(widget, Text):
-        return _("text"), _("free text"), _("example %(label)s") % {"label": label}
+        return (
+            pgettext(CONTEXT, "text"),
+            pgettext(CONTEXT, "free text"),
+            pgettext(CONTEXT, "example %(label)s") % {"label": label},
+        )
     return "", "", None
 
 
@@ -98,10 +105,17 @@ def import_template(kind: str) -> Workbook:
         book = Workbook()
         data = book.active
         data.title = _sheet_name(str(model._meta.verbose_name))
-        guide = book.create_sheet(_sheet_name(_("column guide")))
-        lists = book.create_sheet(_sheet_name(_("lists")))
+        guide = book.create_sheet(_sheet_name(pgettext(CONTEXT, "column guide")))
+        lists = book.create_sheet(_sheet_name(pgettext(CONTEXT, "lists")))
         lists.sheet_state = "hidden"
-        guide.append([_("column"), _("required"), _("holds"), _("allowed values")])
+        guide.append(
+            [
+                pgettext(CONTEXT, "column"),
+                pgettext(CONTEXT, "required?"),
+                pgettext(CONTEXT, "holds"),
+                pgettext(CONTEXT, "allowed values"),
+            ]
+        )
         headers, example = [], []
         for index, column in enumerate(resource.columns(), start=1):
             letter = get_column_letter(index)
@@ -112,7 +126,9 @@ def import_template(kind: str) -> Workbook:
                 allowed += _("; part of the key: a row with the same key updates that record")
             headers.append(label)
             example.append(sample)
-            guide.append([label, _("required") if required else _("optional"), holds, allowed])
+            guide.append(
+                [label, pgettext(CONTEXT, "required") if required else pgettext(CONTEXT, "optional"), holds, allowed]
+            )
             choices = None
             if isinstance(column.widget, Choice):
                 choices = list(choice_labels(column.widget).values())
