@@ -16,8 +16,8 @@ in a fresh Python process (peak resident memory from
   canonical values), and the same with ``--headers zh`` (Chinese headers
   and labels, dates and numbers as typed cells), and as .csv.
 
-It prints each one's wall time and peak memory, and the ratio of the
-export's time to the floor's. Targets (issue 14): at most 1.5x the floor's
+It prints each one's wall time, CPU time and peak memory, and the ratios
+of the export's times to the floor's. Targets (issue 14): at most 1.5x the floor's
 time and at most 200 MB, whatever N.
 """
 
@@ -52,6 +52,8 @@ def child(mode: str, path: Path) -> None:
     import django
 
     django.setup()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     if mode == "floor":
         from openpyxl import Workbook
@@ -77,12 +79,15 @@ def child(mode: str, path: Path) -> None:
             rows = records_export_file(
                 kind="training", out=out, extension=path.suffix, mode=CHINESE if mode == "zh" else CODES
             )
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
         json.dumps(
             {
                 "rows": rows,
                 "wall": time.perf_counter() - started,
-                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB on Linux
+                # CPU time too: on a busy machine it is the steadier figure.
+                "cpu": usage.ru_utime + usage.ru_stime - cpu_before,
+                "peak_mb": usage.ru_maxrss / 1024,  # KiB on Linux
                 "size_mb": path.stat().st_size / 1e6,
             }
         )
@@ -197,18 +202,21 @@ def main():
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         floor = measure("floor", workdir / "floor.xlsx")
-        print(f"floor      {floor['wall']:7.1f} s  peak {floor['peak_mb']:5.0f} MB  values_list -> write-only workbook")
+        print(
+            f"floor          {floor['wall']:6.1f} s wall {floor['cpu']:6.1f} s cpu  peak {floor['peak_mb']:4.0f} MB  "
+            "values_list -> write-only workbook"
+        )
         met = True
         for mode, name in (("codes", "export.xlsx"), ("zh", "export-zh.xlsx"), ("codes", "export.csv")):
             result = measure(mode, workdir / name)
             assert result["rows"] == floor["rows"] == args.rows, (result, floor)
-            ratio = result["wall"] / floor["wall"]
+            ratio, cpu_ratio = result["wall"] / floor["wall"], result["cpu"] / floor["cpu"]
             if name.endswith(".xlsx"):
-                met = met and ratio <= TARGET_RATIO
+                met = met and max(ratio, cpu_ratio) <= TARGET_RATIO
             met = met and result["peak_mb"] <= TARGET_MB
             print(
-                f"{name:<15}{result['wall']:5.1f} s  peak {result['peak_mb']:5.0f} MB  "
-                f"{ratio:.2f}x the floor's time  ({mode}, {result['size_mb']:.1f} MB)"
+                f"{name:<15}{result['wall']:6.1f} s wall {result['cpu']:6.1f} s cpu  peak {result['peak_mb']:4.0f} MB  "
+                f"{ratio:.2f}x the floor's wall time, {cpu_ratio:.2f}x its cpu  ({mode}, {result['size_mb']:.1f} MB)"
             )
         print(
             f"target     {'met' if met else 'MISSED'} "
