@@ -10,7 +10,13 @@ The uploaded file arrives in memory (``uploads.BoundedMemoryUploadHandler``)
 and waits between preview and confirm in the cache (never in a temporary
 folder), tied to the user who uploaded it and removed on confirm; an
 abandoned preview expires after an hour. Both steps go through the
-service, so the file's bounds (``files.Limits``) apply to both.
+service, so the file's bounds (``files.Limits``) apply to both. The import
+page links to the kind's blank template (``workbook_template``).
+
+Exports (``StreamingExportMixin``, part of every ``ScopedAdmin``) keep
+import-export's form, with the workbook and, in the Chinese interface, the
+Chinese headers and labels chosen by default, and write the file as the
+list's rows are read (``exporting``), never through a ``Dataset``.
 """
 
 from __future__ import annotations
