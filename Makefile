@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-pdf bench-indicators clean
+.PHONY: install test demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-export bench-pdf bench-indicators clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -77,6 +77,13 @@ bench-import: install
 # `make bench-import-memory BENCH_ARGS="--xlsx-rows 100000"` for a shorter run.
 bench-import-memory: install
 	$(PY) bench/import_memory.py $(BENCH_ARGS)
+
+# Export time and peak memory of N training records (default 200,000) against
+# an openpyxl write-only floor, each in a fresh process, in a throwaway SQLite
+# file (BENCH_ARGS="--postgres=postgres://postgres@127.0.0.1:5432/" for a fresh
+# PostgreSQL database). Targets: <= 1.5x the floor's time, <= 200 MB.
+bench-export: install
+	$(PY) bench/export_stream.py $(BENCH_ARGS)
 
 # Time one appraisal dossier (target <= 0.3 s) and a 200-dossier batch.
 bench-pdf: install

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from core.admin_base import OfficerFileColumn, ScopedAdmin
+from core.importing.admin import RecordImportMixin
 
 from .models import Audit, Finding, InternalControl
 from .resources import AuditResource, FindingResource, InternalControlResource
@@ -33,7 +34,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(OfficerFileColumn, ScopedAdmin):
+class AuditAdmin(OfficerFileColumn, RecordImportMixin, ScopedAdmin):
     resource_classes = [AuditResource]
     list_display = (
         "audit_no",
@@ -64,7 +65,7 @@ class AuditAdmin(OfficerFileColumn, ScopedAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdmin):
+class FindingAdmin(RecordImportMixin, ScopedAdmin):
     resource_classes = [FindingResource]
     list_display = ("audit", "description", "deadline", "status")
     list_filter = ("status",)
@@ -78,7 +79,7 @@ class FindingAdmin(ScopedAdmin):
 
 
 @admin.register(InternalControl)
-class InternalControlAdmin(ScopedAdmin):
+class InternalControlAdmin(RecordImportMixin, ScopedAdmin):
     resource_classes = [InternalControlResource]
     list_display = ("unit", "established_date")
     search_fields = ("unit__code", "unit__name")

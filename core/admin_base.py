@@ -36,6 +36,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from org.access import request_access
 from org.scoping import sees_everything, shared_kinds
 
+from .importing.admin import StreamingExportMixin
 from .importing.formats import EXPORT_FORMATS
 
 
@@ -304,8 +305,9 @@ class DeclaredLookupsOnly:
         return super().changelist_view(request, extra_context)
 
 
-class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmin):
-    # The formats of data-formats.md, which neutralise formulas on export.
+class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    # The formats of data-formats.md; the files are written as the rows are
+    # read, formulas neutralised (StreamingExportMixin).
     export_formats = EXPORT_FORMATS
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) less on national lists

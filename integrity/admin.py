@@ -127,15 +127,11 @@ class SupervisionAdmin(RecordImportMixin, ScopedAdmin):
             resource_kwargs.update(acting_user=request.user, request=request)
         return resource_kwargs
 
-    def get_export_data(self, file_format, request, queryset, **kwargs):
+    def log_export(self, request, queryset, resource):
         # A kind whose resource logs its own exports (every export path goes
         # through it) is not logged twice.
-        logs_itself = any(issubclass(r, AccessLoggedResource) for r in self.get_export_resource_classes(request))
-        with transaction.atomic():
-            data = super().get_export_data(file_format, request, queryset, **kwargs)
-            if not logs_itself:
-                self._log(request, AccessLog.Action.EXPORT, queryset.values_list("pk", flat=True))
-            return data
+        if not isinstance(resource, AccessLoggedResource):
+            self._log(request, AccessLog.Action.EXPORT, queryset.values_list("pk", flat=True))
 
 
 class AccessLoggedAutocompleteView(AutocompleteJsonView):

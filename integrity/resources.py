@@ -41,10 +41,7 @@ class AccessLoggedResource(RecordResource):
         """The model and ids the access log names for an export."""
         return self._meta.model, queryset.values_list("pk", flat=True)
 
-    def export(self, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = self.get_queryset()
-        data = super().export(queryset=queryset, **kwargs)
+    def exporting(self, queryset):
         model, ids = self.logged(queryset)
         access_log_record(
             user=self.acting_user,
@@ -54,7 +51,6 @@ class AccessLoggedResource(RecordResource):
             request=self.request,
             path="export_records",
         )
-        return data
 
 
 @register
@@ -189,13 +185,11 @@ class CaseResource(AccessLoggedResource):
         model = CaseOfficer
         import_id_fields = ("case_no", "staff_no")
 
-    def export(self, queryset=None, **kwargs):
+    def export_queryset(self, queryset):
         # The admin's case list exports cases: their rows are their links.
-        if queryset is not None and queryset.model is Case:
+        if queryset.model is Case:
             queryset = CaseOfficer.objects.filter(case__in=queryset.values("pk"))
-        if queryset is not None:
-            queryset = queryset.select_related("case", "officer").order_by("case__case_no", "officer__staff_no")
-        return super().export(queryset=queryset, **kwargs)
+        return super().export_queryset(queryset)
 
     def logged(self, queryset):
         return Case, queryset.order_by().values_list("case_id", flat=True).distinct()

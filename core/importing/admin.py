@@ -18,30 +18,46 @@ paged (``?upload=KEY&page=N`` reads the preview kept with the upload); the
 problems as a table; and for a refused file a link to download it again
 with a problems column beside each bad row (``import/problems/?upload=KEY``,
 ``annotated.annotated_file``), made by checking the kept file once more.
+The import page links to the kind's blank template (``workbook_template``).
+
+Exports (``StreamingExportMixin``, part of every ``ScopedAdmin``) keep
+import-export's form, with the workbook and, in the Chinese interface, the
+Chinese headers and labels chosen by default, and write the file as the
+list's rows are read (``exporting``), never through a ``Dataset``.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
+from import_export.signals import post_export
 from import_export.tmp_storages import CacheStorage
 
 from .annotated import annotated_file
+from .exporting import CHINESE, CODES, CONTENT_TYPES, csv_chunks, resource_sheet, write_xlsx
 from .files import FileUnreadable
 from .formats import EXPORT_FORMATS
 from .headers import header_labels
+from .resources import RecordResource
 from .services import records_import
+from .workbook_template import write_import_template
 
 SHOWN_PROBLEMS = 1000
 # Rows of the preview kept with the upload, and shown on a page.
@@ -52,6 +68,86 @@ PREVIEW_PAGE = 50
 class UploadCacheStorage(CacheStorage):
     CACHE_LIFETIME = 3600
     CACHE_PREFIX = "records-import-"
+
+
+def default_header_mode() -> str:
+    """Chinese headers and labels in the Chinese interface, the codes otherwise."""
+    return CHINESE if (translation.get_language() or "").startswith("zh") else CODES
+
+
+def spooled(write):
+    """A temporary file filled by ``write(file)`` and rewound, for a
+    ``FileResponse`` to stream (and close): a workbook is a zip, complete
+    only at its end, so it is written out before its first byte is sent."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    try:
+        write(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+class RecordExportForm(SelectableFieldsExportForm):
+    """import-export's export form with the workbook chosen by default and
+    a choice between Chinese headers and labels and the canonical codes."""
+
+    headers = forms.ChoiceField(
+        label=gettext_lazy("Headers and values"),
+        choices=[
+            (CHINESE, gettext_lazy("Chinese headers and labels")),
+            (CODES, gettext_lazy("Canonical column names and codes (for scripts)")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].initial = "0"
+        self.fields["headers"].initial = default_header_mode()
+        if not any(issubclass(resource, RecordResource) for resource in resources):
+            self.fields["headers"].widget = forms.HiddenInput()
+        self.order_fields(["format", "headers"])
+
+    def header_mode(self) -> str:
+        return self.cleaned_data.get("headers") or default_header_mode()
+
+
+class StreamingExportMixin:
+    """The admin's export written as the rows are read (core.importing.exporting):
+    CSV streams out as it is written; a workbook is written to a temporary
+    file, then streamed. The rows are those of the list (its scope, filters
+    and search: ``get_export_queryset``)."""
+
+    export_form_class = RecordExportForm
+
+    def log_export(self, request, queryset, resource) -> None:
+        """Runs in the export's transaction, before its rows are read."""
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        extension = "." + file_format.get_extension()
+        resource = self.choose_export_resource_class(export_form, request)(**self.get_export_resource_kwargs(request))
+        columns = self.get_export_resource_fields_from_form(export_form)
+        mode = export_form.header_mode() if isinstance(export_form, RecordExportForm) else default_header_mode()
+        with transaction.atomic():
+            if isinstance(resource, RecordResource):
+                sheet = resource.sheet(
+                    queryset, mode=mode, typed=extension == ".xlsx" and mode == CHINESE, columns=columns
+                )
+            else:
+                sheet = resource_sheet(resource, queryset, columns=columns)
+            self.log_export(request, queryset, resource)
+        if extension == ".csv":
+            response = StreamingHttpResponse(csv_chunks(sheet), content_type=CONTENT_TYPES[extension])
+        else:
+            response = FileResponse(spooled(lambda out: write_xlsx(sheet, out)), content_type=CONTENT_TYPES[extension])
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        post_export.send(sender=None, model=self.model)
+        return response
 
 
 class RecordImportMixin:
@@ -67,6 +163,34 @@ class RecordImportMixin:
     @property
     def export_formats(self):
         return EXPORT_FORMATS
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{prefix}_import_template",
+            ),
+            path(
+                "import/problems/",
+                self.admin_site.admin_view(self.problems_download),
+                name=f"{prefix}_import_problems",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        """The kind's blank .xlsx import template (workbook_template)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        kind = self._record_kind(request)
+        return FileResponse(
+            spooled(lambda out: write_import_template(kind, out)),
+            as_attachment=True,
+            filename=f"{kind}-template.xlsx",
+            content_type=CONTENT_TYPES[".xlsx"],
+        )
 
     def _record_kind(self, request) -> str:
         return self.get_import_resource_classes(request)[0].record_kind
@@ -104,11 +228,6 @@ class RecordImportMixin:
 
     def _url(self, name) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}")
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import_problems"
-        own = [path("import/problems/", self.admin_site.admin_view(self.problems_download), name=name)]
-        return own + super().get_urls()
 
     def _saved(self, request, key):
         """The upload kept under ``key`` for this user and kind, or None."""

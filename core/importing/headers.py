@@ -1,22 +1,30 @@
-"""The headers of a kind's files: what an import accepts, what an export writes.
+"""The headers and choice words of a kind's files: what an import accepts,
+what an export and a template write.
 
-One place decides both, so that a file exported with Chinese headers imports
-again and a person's own spreadsheet with the words of the forms imports too:
+One place decides both directions, so that a file exported with Chinese
+headers imports again, and a person's own spreadsheet with the words of the
+forms imports too:
 
-* ``column_label(resource, column)`` -- the one header a column is shown
-  under in the active language: the column's ``label`` if it declares one,
-  else the label of the model field the column reads (its verbose name, as
-  the forms show it), and for a reference the label of the code it holds
-  (``Officer.staff_no``: 工号).
-* ``header_labels(resource)`` -- {column name: label} in the order of the
-  export, for writing a file with Chinese (or English) headers.
-* ``header_aliases(resource)`` -- {header: column name}, every header the
-  import accepts, normalised with ``files.normalise_header``: the canonical
-  name of shared/spec/data-formats.md, the Chinese names the resource
-  declares, and the labels and model-field labels in every language of the
-  interface. A derived label two columns would share names neither (the
-  declared names always win); a label that is not unique within its kind is
-  a programming error, as an export under it could not be read back.
+* ``column_label(resource, column)`` -- the Chinese header of a column: its
+  ``label`` if it declares one, else the verbose name of the model field it
+  sets (following ``case__status`` through the relation). A reference
+  column names the record by one of its fields, so its header is the
+  field's name followed by that field's (``单位`` + ``编码`` = ``单位编码``,
+  ``上级单位`` + ``编码`` = ``上级单位编码``), unless the second already
+  starts with the first (``审计`` + ``审计编号`` = ``审计编号``). Exports and
+  templates always write the zh-hans labels, whatever language the request
+  or command runs in, so a file means the same to everyone.
+* ``header_labels(resource)`` -- {column name: label} in export order; two
+  columns of a kind sharing a header is a programming error, as a file
+  under it could not be read back.
+* ``header_aliases(resource)`` -- {normalised header: column name}, every
+  header the import accepts: the canonical name of
+  shared/spec/data-formats.md, the names the resource declares, and the
+  labels and model-field names in every language of the interface (a
+  derived word two columns would share names neither).
+* ``choice_label(widget, code)`` / ``choice_labels(widget)`` -- the Chinese
+  label of a choice code as the forms show it (``in_service`` ->
+  ``在职培训``); the importer's ``Choice`` widget reads them back.
 """
 
 from __future__ import annotations
@@ -27,27 +35,33 @@ from django.utils import translation
 
 from .files import normalise_header
 
-
-def _field(resource, attribute: str):
-    """The model field at the end of ``attribute`` (``case__status``)."""
-    model, parts = resource._meta.model, attribute.split("__")
-    for part in parts[:-1]:
-        model = model._meta.get_field(part).related_model
-    return model._meta.get_field(parts[-1])
+LANGUAGE = "zh-hans"
 
 
-def column_label(resource, column) -> str:
-    """The header ``column`` is shown under, in the active language."""
-    if column.label is not None:
-        return str(column.label)
-    if column.is_reference:
-        return str(column.widget.model._meta.get_field(column.widget.field).verbose_name)
-    return str(_field(resource, column.attribute).verbose_name)
+def _model_field(model, attribute: str):
+    """The field ``attribute`` names from ``model``, through ``__`` relations."""
+    *relations, name = attribute.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
-def header_labels(resource) -> dict[str, str]:
-    """{column name: its header in the active language}, in export order."""
-    labels = {column.column_name: column_label(resource, column) for column in resource.columns()}
+def column_label(resource, column, language: str = LANGUAGE) -> str:
+    """The header of ``column`` (a ``Column`` of ``resource``), in zh-hans
+    unless another ``language`` is asked for."""
+    with translation.override(language):
+        if column.label is not None:
+            return str(column.label)
+        label = str(_model_field(resource._meta.model, column.attribute).verbose_name)
+        if column.is_reference:
+            named_by = str(column.widget.model._meta.get_field(column.widget.field).verbose_name)
+            label = named_by if named_by.startswith(label) else label + named_by
+    return label
+
+
+def header_labels(resource, language: str = LANGUAGE) -> dict[str, str]:
+    """{column name: its header}, in export order."""
+    labels = {column.column_name: column_label(resource, column, language) for column in resource.columns()}
     seen: dict[str, str] = {}
     for name, label in labels.items():
         other = seen.setdefault(normalise_header(label), name)
@@ -60,20 +74,20 @@ def header_labels(resource) -> dict[str, str]:
 
 
 def _derived(resource, column) -> set[str]:
-    """The labels of ``column`` in every language of the interface."""
+    """The labels of ``column`` and of its model field in every language of
+    the interface."""
     words = set()
     for language, _name in settings.LANGUAGES:
+        words.add(column_label(resource, column, language))
         with translation.override(language):
-            words.add(column_label(resource, column))
-            words.add(str(_field(resource, column.attribute).verbose_name))
+            words.add(str(_model_field(resource._meta.model, column.attribute).verbose_name))
     return {normalise_header(word) for word in words if word}
 
 
 def header_aliases(resource) -> dict[str, str]:
     """{normalised header: column name} for every header the import accepts."""
     for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            header_labels(resource)
+        header_labels(resource, language)
     aliases: dict[str, str] = {}
     for column in resource.columns():
         for word in (column.column_name, *column.aliases):
@@ -88,3 +102,14 @@ def header_aliases(resource) -> dict[str, str]:
         if word not in aliases and len(names) == 1:
             aliases[word] = names.pop()
     return aliases
+
+
+def choice_labels(widget) -> dict[str, str]:
+    """Every code of a ``Choice`` widget -> its Chinese label."""
+    with translation.override(LANGUAGE):
+        return {str(code): str(label) for code, label in widget.choices.choices}
+
+
+def choice_label(widget, code) -> str:
+    """The Chinese label of one code of a ``Choice`` widget."""
+    return choice_labels(widget)[str(code)]

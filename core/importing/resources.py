@@ -43,6 +43,7 @@ from import_export.results import Result, RowResult
 
 from org.models import Unit
 
+from .exporting import CODES, Sheet, as_dataset, column_path, record_sheet
 from .services import records_import
 from .widgets import Reference
 
@@ -177,17 +178,30 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
     def after_write(self, context) -> None:
         """Runs in the import's transaction after every row is written."""
 
-    # --- export
+    # --- export (core.importing.exporting)
     def get_queryset(self):
         return self._meta.model._default_manager.all()
 
+    def export_queryset(self, queryset):
+        """The records an export of ``queryset`` writes, in the order of the
+        kind's key: the same records always give the same file."""
+        return queryset.order_by(*(column_path(self.column(name)) for name in self.key_columns()))
+
+    def exporting(self, queryset) -> None:
+        """Runs once when an export of ``queryset`` starts (a kind that logs
+        its exports logs here)."""
+
+    def sheet(self, queryset=None, *, mode=CODES, typed=False, columns=None) -> Sheet:
+        """The export of ``queryset`` (already scoped to its reader), read
+        as it is written."""
+        queryset = self.export_queryset(self.get_queryset() if queryset is None else queryset)
+        self.exporting(queryset)
+        return record_sheet(self, queryset, mode=mode, typed=typed, columns=columns)
+
     def export(self, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = self.get_queryset()
-        related = [column.attribute for column in self.columns() if column.is_reference]
-        if related:
-            queryset = queryset.select_related(*related)
-        return super().export(queryset=queryset, **kwargs)
+        """import-export's entry point, answered from ``sheet`` as an
+        in-memory table (empty cells as ""), for the few callers that want one."""
+        return as_dataset(self.sheet(queryset, columns=kwargs.get("export_fields")))
 
     # --- import: always through the service
     def import_data(

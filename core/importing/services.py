@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from core.models import ImportLog
 
 from .engine import Importer, Problem
+from .exporting import CHINESE, CODES, WRITERS, Sheet, as_dataset
 from .files import FileUnreadable, read_table
 from .preview import Preview
 from .registry import get_resource_class
@@ -150,13 +151,44 @@ def _log(outcome, acting_user) -> ImportLog:
         )
 
 
-def records_export(*, kind, acting_user=None, unit=None) -> tablib.Dataset:
+def records_export_sheet(*, kind, acting_user=None, unit=None, mode=CODES, typed=False) -> Sheet:
     """Every record of ``kind`` the user may see (all with ``None``), within
-    the scope of ``unit`` if given, with the canonical headers and values
-    that re-import unchanged."""
+    the scope of ``unit`` if given, as a ``Sheet`` whose rows are read from
+    the database as they are written (``exporting.write_csv`` /
+    ``write_xlsx``). ``mode`` is ``CODES`` (the canonical headers and values)
+    or ``CHINESE``; ``typed`` writes dates and numbers as such (workbooks).
+    Either form re-imports unchanged."""
     resource = get_resource_class(kind)(acting_user=acting_user)
     manager = resource._meta.model._default_manager
     queryset = manager.all() if acting_user is None else manager.visible_to(acting_user)
     if unit is not None:
         queryset = queryset.in_unit_scope(unit)
-    return resource.export(queryset=queryset)
+    return resource.sheet(queryset, mode=mode, typed=typed)
+
+
+def records_export_file(*, kind, out, extension, acting_user=None, unit=None, mode=CODES) -> int:
+    """Writes the export of ``records_export_sheet`` to ``out`` (a path or a
+    binary file) as ``.csv`` or ``.xlsx``; returns the number of rows."""
+    sheet = records_export_sheet(
+        kind=kind, acting_user=acting_user, unit=unit, mode=mode, typed=extension == ".xlsx" and mode == CHINESE
+    )
+    counted = Sheet(sheet.title, sheet.headers, _Counter(sheet.rows))
+    WRITERS[extension](counted, out)
+    return counted.rows.count
+
+
+class _Counter:
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def records_export(*, kind, acting_user=None, unit=None, mode=CODES) -> tablib.Dataset:
+    """``records_export_sheet`` as an in-memory table (empty cells as ""),
+    for small exports read by code; files are written as they are read by
+    ``records_export_file``."""
+    return as_dataset(records_export_sheet(kind=kind, acting_user=acting_user, unit=unit, mode=mode))

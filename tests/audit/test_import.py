@@ -103,9 +103,9 @@ def test_it_exports_from_the_admin_only_what_the_auditor_sees(client, hank, tree
     columns = ["audit_no", "kind", "unit_code", "staff_no", "period_start", "period_end", "completed_date", "findings"]
     response = client.post(
         reverse("admin:audit_audit_export"),
-        {"resource": "0", "format": "0", **{f"auditresource_{c}": "on" for c in columns}},
+        {"resource": "0", "format": "1", "headers": "codes", **{f"auditresource_{c}": "on" for c in columns}},
     )
     assert response.status_code == 200
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(columns)
     assert [line.split(",")[0] for line in lines[1:]] == ["TJ-1"]

@@ -136,11 +136,16 @@ def test_it_exports_only_visible_rows_from_the_admin(as_user, alice, officers):
 
     response = client.post(
         reverse("admin:personnel_officer_export"),
-        {"format": "0", "resource": "0", **{f"officerresource_{h}": "on" for h in headers_of("officers")}},
+        {
+            "format": "1",
+            "headers": "codes",
+            "resource": "0",
+            **{f"officerresource_{h}": "on" for h in headers_of("officers")},
+        },
     )
 
     assert response.status_code == 200
-    lines = response.content.decode("utf-8").splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(headers_of("officers"))
     assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
         officers[c].staff_no for c in ("5100", "5101", "5102")
