@@ -18,6 +18,6 @@ MARKS = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("integrity", "0009_risk_point_unit_in_org"), ("core", "0003_figure_stale_triggers")]
+    dependencies = [("integrity", "0010_alert_assignment_and_notes"), ("core", "0003_figure_stale_triggers")]
 
     operations = [operation(MARKS)]
