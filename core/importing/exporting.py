@@ -40,7 +40,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .formats import formula_escape, neutralised
 from .headers import choice_labels, column_label
-from .widgets import Amount, Boolean, Choice, Count, Date, Reference, Text
+from .widgets import Amount, Boolean, Choice, Count, Date, Month, Reference, Text
 
 CODES = "codes"
 CHINESE = "zh"
@@ -62,17 +62,14 @@ class Sheet:
 
 
 # ------------------------------------------------------------ the cells
-def _month(value):
-    return f"{value:%Y-%m}"
-
 
 def cell_converter(resource, column, mode: str, typed: bool) -> Callable:
     """value as read from the database -> the cell written (None: empty)."""
     widget = column.widget
     if isinstance(widget, (Text, Reference)):
         return lambda value: None if value is None else formula_escape(str(value))
-    if isinstance(widget, Date) and type(widget).render is not Date.render:
-        # A date with a form of its own (a month, YYYY-MM): written as text.
+    if isinstance(widget, Month):
+        # A month (YYYY-MM): written as text.
         return lambda value: None if value is None else widget.render(value)
     if isinstance(widget, Date):
         if typed:

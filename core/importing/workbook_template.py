@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .exporting import FIXED_TIME, save_workbook
 from .headers import LANGUAGE, choice_labels, column_label
 from .registry import get_resource_class
-from .widgets import Amount, Boolean, Choice, Count, Date, Reference, Text
+from .widgets import Amount, Boolean, Choice, Count, Date, Month, Reference, Text
 
 #: the context of the template's short words in the translations
 CONTEXT = "import template"
@@ -43,7 +43,7 @@ def _sheet_name(text: str) -> str:
 
 
 def _is_month(widget) -> bool:
-    return isinstance(widget, Date) and type(widget).render is not Date.render
+    return isinstance(widget, Month)
 
 
 def _describe(resource, column) -> tuple[str, str, object]:
