@@ -226,9 +226,13 @@ class CaseAdmin(SupervisionAdmin):
     # One row per officer involved: the import writes the cases and their
     # links (integrity.resources.CaseResource).
     resource_classes = [CaseResource]
-    list_display = ("case_no", "opened_date", "category", "status", "officer_count")
-    list_filter = ("category", "status")
-    search_fields = ("case_no",)
+    # Category, status and sanction are each officer's (the inline); the
+    # list shows, per case, the officers' values and filters the cases
+    # naming someone with the value chosen.
+    list_display = ("case_no", "opened_date", "unit", "categories", "statuses", "officer_count")
+    list_filter = ("involved__category", "involved__status")
+    list_select_related = ("unit",)
+    search_fields = ("case_no", "summary")
     date_hierarchy = "opened_date"
     inlines = [CaseOfficerInline]
     readonly_fields = ("source_alerts",)
@@ -242,9 +246,28 @@ class CaseAdmin(SupervisionAdmin):
         # An investigator from another unit may hold a share of one case.
         return super()._may_read_kind(request) or Case.objects.visible_to(request.user).exists()
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("involved")
+
+    @staticmethod
+    def _labels(obj, name):
+        """The distinct values the case's officers have, as labels, in the
+        order of the choices."""
+        given = {getattr(link, name) for link in obj.involved.all()}
+        choices = CaseOfficer._meta.get_field(name).choices
+        return ", ".join(str(label) for code, label in choices if code in given) or "-"
+
+    @admin.display(description=_("categories"))
+    def categories(self, obj):
+        return self._labels(obj, "category")
+
+    @admin.display(description=_("statuses"))
+    def statuses(self, obj):
+        return self._labels(obj, "status")
+
     @admin.display(description=_("officers involved"))
     def officer_count(self, obj):
-        return obj.involved.count()
+        return len(obj.involved.all())
 
     @admin.display(description=_("from alerts"))
     def source_alerts(self, obj):

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from personnel.models import Officer, Posting
 from training.models import TrainingRecord
 
-from .models import Case, Complaint, RiskAlert, RiskPoint
+from .models import Case, CaseOfficer, Complaint, RiskAlert, RiskPoint
 
 
 def alert_queue(user, *, rule: str = "", status: str = "", unit=None, min_score: int | None = None) -> QuerySet:
@@ -30,7 +30,7 @@ def alert_queue(user, *, rule: str = "", status: str = "", unit=None, min_score:
 
 
 def officer_context(officer, user) -> dict[str, QuerySet]:
-    """The officer's postings, training, complaints and cases, as far as
+    """The officer's postings, training, complaints and case links, as far as
     ``user`` may see each (a supervision reviewer without an HR grant sees
     no postings or training: access.md gives supervision profiles only)."""
     return {
@@ -40,7 +40,11 @@ def officer_context(officer, user) -> dict[str, QuerySet]:
         .order_by("-start_date"),
         "training": TrainingRecord.objects.visible_to(user).filter(officer=officer).order_by("-start_date"),
         "complaints": Complaint.objects.visible_to(user).filter(officer=officer).order_by("-received_date"),
-        "cases": Case.objects.visible_to(user).filter(involved__officer=officer).distinct().order_by("-opened_date"),
+        # The officer's own place in each case they are named in (category,
+        # status, sanction), for the cases the user may see.
+        "cases": CaseOfficer.objects.filter(officer=officer, case__in=Case.objects.visible_to(user).values("pk"))
+        .select_related("case")
+        .order_by("-case__opened_date", "case__case_no"),
     }
 
 

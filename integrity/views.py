@@ -27,7 +27,7 @@ from org.models import Unit
 from org.roles import Role
 from org.scoping import has_grant, units_in_scope
 
-from .models import AccessLog, Case, CaseEvidence, Complaint, RiskAlert
+from .models import AccessLog, Case, CaseEvidence, CaseOfficer, Complaint, RiskAlert
 from .selectors import alert_queue, officer_context, risk_point_register
 from .services import (
     AlertChanged,
@@ -72,7 +72,11 @@ class CloseForm(forms.Form):
 class ReferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     case_no = forms.CharField(label=gettext_lazy("case number"), max_length=40)
-    category = forms.ChoiceField(label=gettext_lazy("category"), choices=Case.Category.choices)
+    category = forms.ChoiceField(
+        label=gettext_lazy("category"),
+        choices=CaseOfficer.Category.choices,
+        help_text=gettext_lazy("The officer's own category in the case; others named later get theirs."),
+    )
     opened_date = forms.DateField(label=gettext_lazy("opened date"))
     note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -143,13 +147,16 @@ def alert_detail(request, pk):
         if alert.officer_id:
             records = officer_context(alert.officer, request.user)
             records = {name: list(qs) for name, qs in records.items()}
-            for name, model in (("complaints", Complaint), ("cases", Case)):
+            # The cases are listed as the officer's links to them: the
+            # category, status and sanction shown are the officer's own.
+            shown = (("complaints", Complaint, "pk"), ("cases", Case, "case_id"))
+            for name, model, id_attribute in shown:
                 if records[name]:
                     access_log_record(
                         user=request.user,
                         action=AccessLog.Action.VIEW,
                         model=model,
-                        object_ids=[r.pk for r in records[name]],
+                        object_ids=[getattr(r, id_attribute) for r in records[name]],
                         request=request,
                     )
             context.update(records)
