@@ -176,6 +176,22 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(outcomes_to_officers, outcomes_to_cases),
+        # A default on the case's category before it goes, so that reversing
+        # can put the column back on rows that exist (the reverse data step
+        # then gives each case its real value).
+        *[
+            migrations.AlterField(
+                model_name=model_name,
+                name="category",
+                field=models.CharField(
+                    choices=[("discipline", "discipline"), ("violation", "violation of law"), ("crime", "crime")],
+                    default="discipline",
+                    max_length=12,
+                    verbose_name="category",
+                ),
+            )
+            for model_name in ("case", "historicalcase")
+        ],
         migrations.RemoveField(
             model_name="case",
             name="category",
