@@ -304,3 +304,14 @@ def test_it_refuses_rows_for_a_case_the_user_sees_through_a_share_only(officers,
         "row 2, column 案件编号: This discipline case is outside your grants; it cannot be changed here."
     ]
     assert list(tianjin.involved.values_list("officer__staff_no", flat=True)) == [officers["0200"].staff_no]
+
+
+def test_it_says_in_chinese_which_rows_of_a_case_disagree(officers, bob):
+    a, b = (officers[code].staff_no for code in ("5100", "5101"))
+    text = HEADER + f"AJ8,{a},2009-03-01,违纪,立案,\nAJ8,{b},2009-03-02,犯罪,调查中,\n"
+    with translation.override("zh-hans"):
+        shown = [p.display() for p in _import(text, bob).problems]
+    assert shown == [
+        "第 2 行，列 立案日期：违纪违法案件“AJ8”的第 2, 3 行在此列的值不一致；它只有一个值。",
+        "第 3 行，列 立案日期：违纪违法案件“AJ8”的第 2, 3 行在此列的值不一致；它只有一个值。",
+    ]
