@@ -198,6 +198,34 @@ class CaseOfficerInline(OfficerFileColumn, admin.TabularInline):
         return self._case_editable(request, obj)
 
 
+class _OfficerOutcomeFilter(admin.SimpleListFilter):
+    """The cases naming at least one officer with the chosen value. A
+    declared filter of its own: the admin base never follows a reverse
+    relation from a list (core.admin_base.DeclaredLookupsOnly), and the
+    officers named are the case's own rows, which its reader sees anyway."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return CaseOfficer._meta.get_field(self.field).choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=CaseOfficer.objects.filter(**{self.field: value}).values("case_id"))
+
+
+class OfficerCategoryFilter(_OfficerOutcomeFilter):
+    title = _("category of an officer named")
+    parameter_name = field = "category"
+
+
+class OfficerStatusFilter(_OfficerOutcomeFilter):
+    title = _("status of an officer named")
+    parameter_name = field = "status"
+
+
 class CaseForm(forms.ModelForm):
     """The case number is checked against the cases the user can see only
     (docs/security.md, "No existence oracle")."""
@@ -223,9 +251,13 @@ class CaseAdmin(SupervisionAdmin):
     # One row per officer involved: the import writes the cases and their
     # links (integrity.resources.CaseResource).
     resource_classes = [CaseResource]
-    list_display = ("case_no", "opened_date", "category", "status", "officer_count")
-    list_filter = ("category", "status")
-    search_fields = ("case_no",)
+    # Category, status and sanction are each officer's (the inline); the
+    # list shows, per case, the officers' values and filters the cases
+    # naming someone with the value chosen.
+    list_display = ("case_no", "opened_date", "unit", "categories", "statuses", "officer_count")
+    list_filter = (OfficerCategoryFilter, OfficerStatusFilter)
+    list_select_related = ("unit",)
+    search_fields = ("case_no", "summary")
     date_hierarchy = "opened_date"
     inlines = [CaseOfficerInline]
     readonly_fields = ("source_alerts",)
@@ -239,9 +271,28 @@ class CaseAdmin(SupervisionAdmin):
         # An investigator from another unit may hold a share of one case.
         return super()._may_read_kind(request) or Case.objects.visible_to(request.user).exists()
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("involved")
+
+    @staticmethod
+    def _labels(obj, name):
+        """The distinct values the case's officers have, as labels, in the
+        order of the choices."""
+        given = {getattr(link, name) for link in obj.involved.all()}
+        choices = CaseOfficer._meta.get_field(name).choices
+        return ", ".join(str(label) for code, label in choices if code in given) or "-"
+
+    @admin.display(description=_("categories"))
+    def categories(self, obj):
+        return self._labels(obj, "category")
+
+    @admin.display(description=_("statuses"))
+    def statuses(self, obj):
+        return self._labels(obj, "status")
+
     @admin.display(description=_("officers involved"))
     def officer_count(self, obj):
-        return obj.involved.count()
+        return len(obj.involved.all())
 
     @admin.display(description=_("from alerts"))
     def source_alerts(self, obj):

@@ -44,7 +44,7 @@ from .alert_selectors import (
     score_parts,
     unit_paths,
 )
-from .models import AccessLog, Case, Complaint, EnforcementStat, RiskAlert
+from .models import AccessLog, Case, CaseOfficer, Complaint, EnforcementStat, RiskAlert
 from .services import (
     AlertChanged,
     access_log_record,
@@ -178,7 +178,11 @@ class CloseForm(VersionForm):
 
 class ReferForm(VersionForm):
     case_no = forms.CharField(label=gettext_lazy("case number"), max_length=40)
-    category = forms.ChoiceField(label=gettext_lazy("category"), choices=Case.Category.choices)
+    category = forms.ChoiceField(
+        label=gettext_lazy("category"),
+        choices=CaseOfficer.Category.choices,
+        help_text=gettext_lazy("The officer's own category in the case; others named later get theirs."),
+    )
     opened_date = _date_field(gettext_lazy("opened date"), required=True)
     note = forms.CharField(label=gettext_lazy("why it is referred"), widget=forms.Textarea(attrs={"rows": 3}))
 

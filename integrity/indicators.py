@@ -15,6 +15,12 @@ Readings where the specification is silent:
   dashboard to show it to supervision only (leadership sees the counts).
   Shown to a user, it is counted without the cases naming that user
   (``for_reader``, docs/security.md); the ``indicators`` command counts all.
+  Category and status belong to each officer named (``CaseOfficer``), and
+  the specification counts officers *named* in cases opened in Y with no
+  condition on either: every category counts (discipline, violation of law
+  and crime are all 违纪违法) and every status (an officer whose part is
+  still under investigation, or concluded, is named all the same). Each
+  officer counts once, however many cases or outcomes they have in Y.
 - Integrity appraisals are counted per row, team rows and member rows alike.
 - ``information_coverage`` lives here because it counts supervision records
   (inspections) together with training records, political work and leader

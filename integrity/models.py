@@ -37,12 +37,17 @@ READ_RISK_POINTS = RISK_REGISTER_ROLES
 
 
 class Case(models.Model):
-    """A discipline case (违纪违法案件) and, through ``CaseOfficer``, the
-    officers it names.
+    """A discipline case (违纪违法案件): what is common to everyone it names
+    (number, opening date, the unit that opened it, a summary). Each officer
+    named has their own category, status and sanction (``CaseOfficer``): one
+    may be transferred to the judiciary while another receives a
+    disciplinary sanction, one concluded while another is still under
+    investigation.
 
     Scope: a case is visible where *any* officer it names currently works in
     the user's scope, so a case spanning two customs is seen by supervision
-    of both (and by whatever covers both).
+    of both (and by whatever covers both). Its unit records who opened it
+    and plays no part in scope.
     """
 
     class Category(models.TextChoices):
@@ -61,8 +66,15 @@ class Case(models.Model):
     # holds a number (docs/security.md, "No existence oracle").
     case_no = models.CharField(_("case number"), max_length=40, db_index=True)
     opened_date = models.DateField(_("opened date"))
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.OPEN)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit that opened the case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_opened",
+    )
+    summary = models.TextField(_("summary"), blank=True)
     history = HistoricalRecords()
 
     scope = Scope(unit="involved__officer__unit", read=SUPERVISION, write=SUPERVISION)
@@ -97,10 +109,16 @@ class CaseEvidence(EvidenceFile):
 
 
 class CaseOfficer(models.Model):
-    """One officer named in a case (one row of the ``cases`` import file)."""
+    """One officer named in a case, with that officer's own category, status
+    and sanction (one row of the ``cases`` import file)."""
+
+    Category = Case.Category
+    Status = Case.Status
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="involved")
     officer = models.ForeignKey(Officer, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="case_links")
+    category = models.CharField(_("category"), max_length=12, choices=Case.Category.choices)
+    status = models.CharField(_("status"), max_length=15, choices=Case.Status.choices, default=Case.Status.OPEN)
     sanction = models.CharField(_("sanction"), max_length=200, blank=True)
     history = HistoricalRecords()
 

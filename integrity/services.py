@@ -118,7 +118,9 @@ def alert_refer_to_case(
     *, alert: RiskAlert, version: int, case_no: str, category: str, opened_date: dt.date, note: str, acting_user
 ) -> Case:
     """Close the alert as referred and open a case naming its officer; the
-    case keeps the alert (``case.alerts``) and the alert the case."""
+    case keeps the alert (``case.alerts``) and the alert the case. The
+    category is the officer's in the case (``CaseOfficer``), whose status is
+    ``open``; officers named later get their own."""
     if not alert.officer_id:
         raise ValidationError(
             {"case_no": _("A unit-level alert cannot be referred to a case; close it with a disposition.")}
@@ -132,19 +134,20 @@ def alert_refer_to_case(
         # them may hold the number, and saying so would disclose it
         # (docs/security.md, "No existence oracle").
         errors["case_no"] = _("Case number %(no)s is already used by a case you can see.") % {"no": case_no}
-    if category not in Case.Category.values:
+    if category not in CaseOfficer.Category.values:
         errors["category"] = _("Choose a category.")
     if not (note or "").strip():
         errors["note"] = _("Write a note saying why the alert is referred.")
     if errors:
         raise ValidationError(errors)
     alert = _claim(alert=alert, version=version, allowed_from=RiskAlert.ACTIVE, acting_user=acting_user)
-    case = Case(case_no=case_no, opened_date=opened_date, category=category, status=Case.Status.OPEN)
+    case = Case(case_no=case_no, opened_date=opened_date)
     case._history_user = acting_user
     case.full_clean()
     case.save()
-    link = CaseOfficer(case=case, officer_id=alert.officer_id)
+    link = CaseOfficer(case=case, officer_id=alert.officer_id, category=category, status=CaseOfficer.Status.OPEN)
     link._history_user = acting_user
+    link.full_clean(exclude={"case", "officer"}, validate_unique=False, validate_constraints=False)
     link.save()
     alert.status = RiskAlert.Status.CLOSED
     alert.disposition = RiskAlert.Disposition.REFERRED_TO_CASE

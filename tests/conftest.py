@@ -53,7 +53,7 @@ DEMO_GROUP = "demo"
 
 def _demo_build() -> dict:
     log = AccessLog.objects.create(username="reader", action="view", record_kind="integrity.case", object_ids="1")
-    old_case = Case.objects.create(case_no="OLD-1", opened_date=dt.date(2020, 1, 1), category="discipline")
+    old_case = Case.objects.create(case_no="OLD-1", opened_date=dt.date(2020, 1, 1))
     out, err = StringIO(), StringIO()
     with override_settings(DEBUG=True):
         call_command("load_demo", "--scale", str(DEMO_SCALE), "--reset", stdout=out, stderr=err)

@@ -51,7 +51,13 @@ from .widgets import is_empty
 CHUNK = 500
 BATCH_SIZE = 2000
 STREAM_ROWS = 10_000
-_REQUIRED = object()
+REQUIRED = object()  # an empty cell where the field needs a value
+
+
+def unknown_message(code) -> str:
+    # Unknown and out of scope read the same: the message must not tell a
+    # user that a record exists outside their grants.
+    return _("“%(code)s” is unknown or outside your grants.") % {"code": code}
 
 
 def self_naming_message() -> str:
@@ -107,7 +113,7 @@ class References:
         refs.objects, refs.by_key, refs.allowed = None, dict(by_key), None
         return refs
 
-    def __init__(self, model, field, *, user, roles, everything, with_objects, scoped=True):
+    def __init__(self, model, field, *, user, roles, everything, with_objects):
         manager = model._default_manager
         self.objects = None
         if with_objects:
@@ -117,7 +123,7 @@ class References:
             self.by_key = dict(manager.values_list(field, "pk"))
         self.allowed = None
         scope = getattr(model, "scope", None)
-        if not everything and scope is not None and scoped:
+        if not everything and scope is not None:
             in_scope = manager.filter(**{scope.unit_lookup(): units_in_scope(user, roles)})
             self.allowed = set(in_scope.values_list("pk", flat=True))
 
@@ -178,7 +184,7 @@ class Importer:
         self._refs: dict[tuple, References] = {}
         self._levels: list[list[Entry]] = []
         self.positions: dict[str, int] = {}  # column -> its index in the table
-        # (column, code) pairs whose problems prepare_parents reported
+        # (column, code) pairs whose problems the parent step reported
         # already, e.g. a case refused as a whole: its rows are not told again.
         self.reported: set[tuple[str, str]] = set()
         self.parents_created = 0
@@ -221,7 +227,6 @@ class Importer:
                 roles=self.roles,
                 everything=self.everything,
                 with_objects=self.is_self_reference(widget),
-                scoped=widget.scoped,
             )
             if refs.objects is not None:
                 self._link(refs.objects)
@@ -247,10 +252,12 @@ class Importer:
         if self.problems:
             return
         # Before the rows are read: a kind whose rows also carry a parent
-        # record (a case's own columns on every officer row) checks and
-        # writes the parents here, so that the rows refer to them like to
-        # any existing record. Still inside the import's transaction.
-        self.resource.prepare_parents(self, table)
+        # record (a case's own columns on every officer row) declares it
+        # (core.importing.parents); the parents are checked and written
+        # here, so that the rows refer to them like to any existing record.
+        # Still inside the import's transaction.
+        if self.resource.parent is not None:
+            self.resource.parent.prepare(self, table)
         size = None if self.resource.whole_file else STREAM_ROWS
         for batch in self._read_rows(table, plan, size):
             self.entries = batch
@@ -318,11 +325,11 @@ class Importer:
         self.positions = positions
         plan = []
         for column in self.resource.columns():
-            if column.column_name in positions and not column.parent:
-                plan.append((column, positions[column.column_name], self._empty_value(column)))
+            if column.column_name in positions and not self.resource.is_parent_column(column):
+                plan.append((column, positions[column.column_name], self.empty_value(column)))
         return plan
 
-    def _empty_value(self, column):
+    def empty_value(self, column):
         """What an empty cell means for this column's model field."""
         field = self.resource.model_field(column)
         if field.null:
@@ -331,7 +338,7 @@ class Importer:
             return field.default
         if field.blank and not field.is_relation:
             return ""
-        return _REQUIRED
+        return REQUIRED
 
     def _read_rows(self, table, plan, size):
         """The rows as entries, in batches of ``size`` (None: all at once)."""
@@ -358,7 +365,7 @@ class Importer:
                     failed.add(field.name)
                     continue
                 if value is None:
-                    if empty is _REQUIRED:
+                    if empty is REQUIRED:
                         self.problem(row, self.label(name), _("A value is required."))
                         failed.add(field.name)
                         continue
@@ -403,8 +410,9 @@ class Importer:
 
     def use_references(self, model, field, by_key: dict) -> None:
         """Resolve this import's ``model.field`` codes from ``by_key`` alone
-        (set by a resource's ``prepare_parents``: the parents it matched or
-        wrote for this user), never from every record of the model."""
+        (set by the parent step, core.importing.parents: the parents it
+        matched or wrote for this user), never from every record of the
+        model."""
         self._refs[(model, field)] = References.given(by_key)
 
     def _resolve_references(self):
@@ -429,13 +437,7 @@ class Importer:
         entry.failed.add(self.resource.model_field(column).name)
         if (column.column_name, code) in self.reported:
             return
-        # Unknown and out of scope read the same: the message must not tell
-        # a user that a record exists outside their grants.
-        self.problem(
-            entry.row,
-            self.label(column.column_name),
-            _("“%(code)s” is unknown or outside your grants.") % {"code": code},
-        )
+        self.problem(entry.row, self.label(column.column_name), unknown_message(code))
 
     def _match_keys(self):
         attnames = [self.attname(self.resource.column(name)) for name in self.resource.key_columns()]
@@ -649,7 +651,7 @@ class Importer:
             )
 
     # ------------------------------------------------------------- write
-    # Parent records written by prepare_parents count as created or updated
+    # Parent records written by the parent step count as created or updated
     # like the rows themselves: the counts say what the import changed.
     @property
     def created(self):

@@ -63,6 +63,7 @@ class Sheet:
 
 # ------------------------------------------------------------ the cells
 
+
 def cell_converter(resource, column, mode: str, typed: bool) -> Callable:
     """value as read from the database -> the cell written (None: empty)."""
     widget = column.widget

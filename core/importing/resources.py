@@ -44,30 +44,19 @@ from import_export.results import Result, RowResult
 from org.models import Unit
 
 from .exporting import CODES, Sheet, as_dataset, column_path, record_sheet
+from .parents import Parent
 from .services import records_import
 from .widgets import Reference
 
 
 class Column(Field):
-    def __init__(
-        self,
-        widget,
-        *aliases: str,
-        attribute: str | None = None,
-        required: bool | None = None,
-        parent: bool = False,
-        label=None,
-    ):
+    def __init__(self, widget, *aliases: str, attribute: str | None = None, required: bool | None = None, label=None):
         super().__init__(attribute=attribute, widget=widget)
         self.aliases = aliases
         # The header of the column in exports and messages (translatable);
         # None: the label of its model field (core.importing.headers).
         self.label = label
         self.required_override = required
-        # A column of the row's parent record (attribute ``parent__field``):
-        # exported through the relation, read on import by the resource's
-        # ``prepare_parents`` rather than set on the row's model.
-        self.parent = parent
 
     @property
     def is_reference(self) -> bool:
@@ -110,6 +99,12 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
     #: A row naming the importing user's own officer is refused up front,
     #: whatever exists (shared/spec/access.md, "No existence oracle").
     self_naming_column: ClassVar[str | None] = None
+    #: For kinds whose rows are the children of a parent record given on
+    #: every row (a case on each row naming one of its officers): which
+    #: column names the parent and which columns are the parent's own
+    #: (core.importing.parents). The engine checks and writes the parents
+    #: before the rows.
+    parent: ClassVar[Parent | None] = None
 
     class Meta:
         # Documented for readers who know import-export; the importer in
@@ -143,7 +138,17 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
 
     @classmethod
     def model_field(cls, column: Column) -> models.Field:
-        return cls._meta.model._meta.get_field(column.attribute)
+        """The field a column sets: on the kind's model, or through a
+        relation (``case__opened_date``, a parent's own column)."""
+        *path, name = column.attribute.split("__")
+        model = cls._meta.model
+        for step in path:
+            model = model._meta.get_field(step).related_model
+        return model._meta.get_field(name)
+
+    @classmethod
+    def is_parent_column(cls, column: Column) -> bool:
+        return cls.parent is not None and column.column_name in cls.parent.fields
 
     @classmethod
     def is_required(cls, column: Column) -> bool:
@@ -163,13 +168,6 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
         return cls.key_columns()[0]
 
     # --- hooks for kinds with rules across rows
-    def prepare_parents(self, context, table) -> None:
-        """Runs once, in the import's transaction, after the headers are
-        mapped and before the rows are read: checks the table's parent
-        records and creates or updates them, reporting problems through
-        ``context.problem(row, column, message)``. Anything written is
-        rolled back with the rest if any problem is found."""
-
     def check_rows(self, context, entries) -> list:
         """Problems that only show across rows (e.g. a second hq); ``entries``
         are the checked rows of the batch about to be written."""

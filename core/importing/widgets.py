@@ -227,16 +227,13 @@ class Reference(widgets.Widget):
     ``core.importing.engine.References``), never with a query per row.
     ``in_file`` lets a row refer to a record defined further down the same
     file (a unit list whose parents come after their children).
-    ``scoped=False`` leaves the grant check to the resource (a parent record
-    the resource itself checks and writes, e.g. a case).
     """
 
-    def __init__(self, model, field, *, in_file=False, scoped=True):
+    def __init__(self, model, field, *, in_file=False):
         super().__init__()
         self.model = model
         self.field = field
         self.in_file = in_file
-        self.scoped = scoped
 
     def clean(self, value, row=None, **kwargs):
         return Text().clean(value)

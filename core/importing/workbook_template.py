@@ -78,7 +78,8 @@ def _describe(resource, column) -> tuple[str, str, object]:
         with translation.override(LANGUAGE):
             kind = str(widget.model._meta.verbose_name)
             field = str(widget.model._meta.get_field(widget.field).verbose_name)
-        if not widget.scoped:
+        parent = getattr(resource, "parent", None)
+        if parent is not None and parent.key == column.column_name:
             # A parent the rows themselves create (a case and its officers).
             allowed = _("the %(field)s; rows with a new one create the %(kind)s") % {"field": field, "kind": kind}
         else:

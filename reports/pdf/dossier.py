@@ -4,8 +4,11 @@ leader, on one or two A4 pages.
 Sections: profile, postings, reserve-cadre status, training
 against the yearly and five-year thresholds, leader appraisals of the last
 five years, integrity-responsibility appraisals and audits, and — for readers allowed to know — counts of cases and open
-alerts. Every selection goes through ``visible_to(reader)``; a section the
-reader may not read at all is left out rather than printed empty.
+alerts. Supervision, which may open the cases, also gets the cases naming
+the officer, each with the officer's own category, status and sanction
+(never a colleague's in the same case). Every selection goes through
+``visible_to(reader)``; a section the reader may not read at all is left
+out rather than printed empty.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from reportlab.platypus import Paragraph
 
 from audit.models import Audit
 from core import disclosure
-from integrity.models import Case, IntegrityAppraisal, RiskAlert
+from integrity.models import Case, CaseOfficer, IntegrityAppraisal, RiskAlert
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import TrainingRecord
 
@@ -55,6 +58,8 @@ class Dossier:
     integrity_appraisals: list | None = None
     audits: list | None = None
     integrity_counts: dict | None = None
+    # The officer's own links to the cases counted (supervision only).
+    case_links: list | None = None
     case_ids: list = field(default_factory=list)
     alert_ids: list = field(default_factory=list)
     carries_integrity: bool = False
@@ -128,7 +133,12 @@ def _collect_integrity(d: Dossier) -> None:
         d.integrity_counts = {"cases": None, "alerts": None}
         return
     cases, alerts = access.visible(Case, reader), access.visible(RiskAlert, reader)
-    d.case_ids = list(cases.filter(involved__officer=officer).values_list("pk", flat=True).distinct())
+    d.case_links = list(
+        CaseOfficer.objects.filter(officer=officer, case__in=cases.values("pk"))
+        .select_related("case")
+        .order_by("case__opened_date", "case__case_no")
+    )
+    d.case_ids = [link.case_id for link in d.case_links]
     d.alert_ids = list(alerts.filter(officer=officer, status__in=RiskAlert.ACTIVE).values_list("pk", flat=True))
     d.integrity_counts = {"cases": len(d.case_ids), "alerts": len(d.alert_ids)}
     d.carries_integrity = True
@@ -337,7 +347,22 @@ def story(d: Dossier) -> list:
         for key, label in (("cases", _("Discipline cases")), ("alerts", _("Open integrity-risk alerts"))):
             count = d.integrity_counts[key]
             rows.append([label, disclosure.marker() if count is None else str(count)])
-        out.append(layout.table([_("Item"), _("Count")], rows, [0.5 * w, 0.5 * w]))
+        header = [_("Item"), _("Count")]
+        if d.case_links:
+            # One row per case under its count: the officer's own outcome
+            # (category · status · sanction), never a colleague's.
+            header = [_("Item"), _("Count, or this officer's outcome in the case")]
+            cases = [
+                [
+                    f"{link.case.case_no} ({fmt_date(link.case.opened_date)})",
+                    " · ".join(
+                        part for part in (link.get_category_display(), link.get_status_display(), link.sanction) if part
+                    ),
+                ]
+                for link in d.case_links
+            ]
+            rows[1:1] = cases
+        out.append(layout.table(header, rows, [0.5 * w, 0.5 * w]))
 
     out.append(layout.spacer(3))
     out.append(layout.note(_("Signature of the appraisal team: ____________________    Date: ____________")))

@@ -24,8 +24,6 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     case_no = factory.Sequence(lambda n: f"AJ{n:05d}")
     opened_date = dt.date(2009, 3, 1)
-    category = Case.Category.DISCIPLINE
-    status = Case.Status.OPEN
 
 
 class CaseOfficerFactory(factory.django.DjangoModelFactory):
@@ -34,12 +32,15 @@ class CaseOfficerFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     officer = factory.SubFactory(OfficerFactory)
+    category = CaseOfficer.Category.DISCIPLINE
+    status = CaseOfficer.Status.OPEN
 
 
-def case_naming(*officers, **kwargs):
+def case_naming(*officers, category=CaseOfficer.Category.DISCIPLINE, status=CaseOfficer.Status.OPEN, **kwargs):
+    """A case naming ``officers``, each with ``category`` and ``status``."""
     case = CaseFactory(**kwargs)
     for officer in officers:
-        CaseOfficerFactory(case=case, officer=officer)
+        CaseOfficerFactory(case=case, officer=officer, category=category, status=status)
     return case
 
 

@@ -132,13 +132,13 @@ def _case_form(officer_pk, case_no="AJ-NEW"):
     return {
         "case_no": case_no,
         "opened_date": "2009-12-01",
-        "category": "discipline",
-        "status": "open",
         "involved-TOTAL_FORMS": "1",
         "involved-INITIAL_FORMS": "0",
         "involved-MIN_NUM_FORMS": "0",
         "involved-MAX_NUM_FORMS": "1000",
         "involved-0-officer": str(officer_pk),
+        "involved-0-category": "discipline",
+        "involved-0-status": "open",
         "involved-0-sanction": "",
     }
 

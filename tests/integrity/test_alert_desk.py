@@ -11,7 +11,7 @@ from integrity.services import AlertChanged, alert_close, alert_start_review
 from org.roles import Role
 from tests.factories import OfficerFactory, PostingFactory, UserFactory
 
-from .factories import ComplaintFactory, RiskAlertFactory, case_naming
+from .factories import CaseFactory, CaseOfficerFactory, ComplaintFactory, RiskAlertFactory, case_naming
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,9 @@ def test_it_shows_the_officer_context_as_far_as_the_reviewer_may_see(client, bob
     PostingFactory(officer=officer, unit=tree["5201"], position="旅检岗")
     complaint = ComplaintFactory(officer=officer, received_date=dt.date(2009, 3, 1))
     visible_case = case_naming(officer, case_no="AJ-1")
-    case_naming(officer, frank.officer, case_no="AJ-FRANK")
+    shared = CaseFactory(case_no="AJ-FRANK")
+    CaseOfficerFactory(case=shared, officer=officer, category="crime", status="concluded", sanction="开除")
+    CaseOfficerFactory(case=shared, officer=frank.officer, category="discipline", status="investigating")
     client.force_login(bob)
     page = client.get(f"/integrity/alerts/{alerts['sz'].pk}/")
     html = page.content.decode()
@@ -96,7 +98,7 @@ def test_it_shows_the_officer_context_as_far_as_the_reviewer_may_see(client, bob
     # frank is named in AJ-FRANK: he sees the alert but not that case.
     client.force_login(frank)
     page = client.get(f"/integrity/alerts/{alerts['sz'].pk}/")
-    assert [c.case_no for c in page.context["cases"]] == ["AJ-1"]
+    assert [link.case.case_no for link in page.context["cases"]] == ["AJ-1"]
     assert "AJ-FRANK" not in page.content.decode()
     logged = set(AccessLog.objects.filter(user=frank).values_list("record_kind", "object_ids"))
     assert logged == {
@@ -160,7 +162,7 @@ def test_it_refers_an_alert_to_a_new_case_linked_both_ways(client, bob, alerts):
         {
             "version": 1,
             "case_no": "SZ-2009-07",
-            "category": "discipline",
+            "category": "violation",
             "opened_date": "2009-12-20",
             "note": "移送立案",
         },
@@ -169,8 +171,14 @@ def test_it_refers_an_alert_to_a_new_case_linked_both_ways(client, bob, alerts):
     case = Case.objects.get(case_no="SZ-2009-07")
     assert (alert.status, alert.disposition, alert.case) == ("closed", "referred_to_case", case)
     assert list(case.alerts.all()) == [alert]
-    assert list(case.involved.values_list("officer__staff_no", flat=True)) == ["SZ0001"]
-    assert case.opened_date == dt.date(2009, 12, 20)
+    # The category chosen is the officer's own in the case, which opens
+    # for them; the case holds what is common.
+    assert list(case.involved.values_list("officer__staff_no", "category", "status", "sanction")) == [
+        ("SZ0001", "violation", "open", "")
+    ]
+    assert (case.opened_date, case.unit, case.summary) == (dt.date(2009, 12, 20), None, "")
+    link = case.involved.get()
+    assert link.history.get().history_user == bob
     # The new case is in bob's scope through the officer it names.
     assert Case.objects.visible_to(bob).filter(pk=case.pk).exists()
 

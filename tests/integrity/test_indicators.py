@@ -12,7 +12,14 @@ from integrity.models import IntegrityAppraisal
 from personnel.models import Officer
 from tests.factories import OfficerFactory
 
-from .factories import InspectionFactory, IntegrityAppraisalFactory, SurveyFactory, case_naming
+from .factories import (
+    CaseFactory,
+    CaseOfficerFactory,
+    InspectionFactory,
+    IntegrityAppraisalFactory,
+    SurveyFactory,
+    case_naming,
+)
 
 pytestmark = pytest.mark.django_db
 KEYS = ["integrity_appraisal_pass_rate", "case_involvement_rate", "satisfaction_rate", "inspection_pass_rate"]
@@ -133,3 +140,31 @@ def test_it_annotates_the_drill_down_of_each(records, tree):
 
 def test_it_marks_only_the_case_indicator_sensitive():
     assert {i.key for i in engine.indicators() if i.sensitive} == {"case_involvement_rate"}
+
+
+def test_it_counts_each_officer_once_whatever_their_own_category_and_status(tree, officers):
+    # AJ-3 names three officers of 广州 whose outcomes differ; the first is
+    # named again in AJ-4 with another outcome. Every category and status
+    # counts (indicators.md counts the officers named in cases opened in
+    # the year), each officer once: 5 links of 2009, 4 officers.
+    aj3 = CaseFactory(case_no="AJ-3", opened_date=dt.date(2009, 4, 1))
+    for code, category, status in (
+        ("5100", "crime", "concluded"),
+        ("5101", "discipline", "closed"),
+        ("5102", "violation", "investigating"),
+    ):
+        CaseOfficerFactory(case=aj3, officer=officers[code], category=category, status=status)
+    case_naming(officers["5100"], case_no="AJ-4", opened_date=dt.date(2009, 8, 1), category="discipline")
+    case_naming(
+        officers["5200"], case_no="AJ-6", opened_date=dt.date(2009, 2, 2), category="violation", status="closed"
+    )
+    # Opened in 2008: not counted in 2009, whatever its officer's status now.
+    case_naming(officers["5201"], case_no="AJ-5", opened_date=dt.date(2008, 12, 31), status="investigating")
+
+    figures = {f.key: (f.numerator, f.denominator) for f in engine.compute(year=2009) if f.key in KEYS}
+    # 5100, 5101, 5102, 5200 named / the 6 officers of the fixture employed.
+    assert figures["case_involvement_rate"] == (4, 6)
+    gz = {f.key: (f.numerator, f.denominator) for f in engine.compute(year=2009, unit=tree["5100"])}
+    assert gz["case_involvement_rate"] == (3, 3)
+    members = engine.get("case_involvement_rate").members(year=2009, root=tree["5100"])
+    assert sorted((m.unit.code, m.figure) for m in members) == [("5100", 2), ("5101", 1), ("5102", 1)]

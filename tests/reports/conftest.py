@@ -79,8 +79,8 @@ def leader(tree, officers):
         completed_date=dt.date(2009, 6, 30),
         finding_count=3,
     )
-    case = Case.objects.create(case_no="AJ-2009-001", opened_date=dt.date(2009, 5, 4), category="discipline")
-    CaseOfficer.objects.create(case=case, officer=zhang)
+    case = Case.objects.create(case_no="AJ-2009-001", opened_date=dt.date(2009, 5, 4))
+    CaseOfficer.objects.create(case=case, officer=zhang, category="discipline")
     RiskAlert.objects.create(
         rule="rotation_overdue",
         officer=zhang,

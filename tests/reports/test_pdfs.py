@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrity.models import AccessLog
+from integrity.models import AccessLog, CaseOfficer
 from tests.factories import OfficerFactory, UserFactory
 
 from .conftest import YEAR, training
@@ -213,3 +213,25 @@ def test_it_offers_the_dossier_on_the_officers_admin_page(leader, alice, client)
     response = client.get(f"/admin/personnel/officer/{leader.pk}/change/")
     assert response.status_code == 200
     assert b"/reports/officers/L0001/appraisal.pdf" in response.content
+
+
+def test_it_lists_the_officers_own_outcome_in_each_case_to_supervision_only(leader, officers, bob, dora, alice, client):
+    # The conftest case names the leader; a colleague named in it too was
+    # sent to the judiciary. The dossier of the leader shows the leader's
+    # own category, status and sanction, never the colleague's.
+    link = CaseOfficer.objects.get(officer=leader)
+    CaseOfficer.objects.filter(pk=link.pk).update(status="concluded", sanction="警告处分")
+    CaseOfficer.objects.create(
+        case=link.case, officer=officers["5101"], category="crime", status="closed", sanction="移送司法机关"
+    )
+    client.force_login(bob)
+    text = pdf_text(client.get(dossier_url("L0001")).content)
+    assert re.search(r"AJ-2009-001 \(2009-05-04\)\s+违纪 · 已审结 · 警告处分", text)
+    assert "移送司法机关" not in text and "犯罪" not in text
+    assert re.search(r"违纪违法案件\s+1", text)
+    # Leadership knows of cases only as counts (withheld here: fewer than
+    # 5); HR not at all. Neither sees a case number or an outcome.
+    for reader in (dora, alice):
+        client.force_login(reader)
+        text = pdf_text(client.get(dossier_url("L0001")).content)
+        assert "AJ-2009-001" not in text and "警告处分" not in text and "已审结" not in text

@@ -18,6 +18,6 @@ MARKS = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("integrity", "0010_alert_assignment_and_notes"), ("core", "0003_figure_stale_triggers")]
+    dependencies = [("integrity", "0011_case_outcomes_per_officer"), ("core", "0003_figure_stale_triggers")]
 
     operations = [operation(MARKS)]
