@@ -456,12 +456,13 @@ def case_rate_evidence(alert: RiskAlert, user) -> dict:
     }
 
 
-def officer_cases(alert: RiskAlert, user) -> list[Case]:
-    """The cases naming the alert's officer that the reader may see."""
+def officer_cases(alert: RiskAlert, user) -> list[CaseOfficer]:
+    """The alert's officer's place in each case naming them that the reader
+    may see: the case and the officer's own category, status and sanction."""
     return list(
-        Case.objects.visible_to(user)
-        .filter(pk__in=CaseOfficer.objects.filter(officer_id=alert.officer_id).values("case_id"))
-        .order_by("-opened_date", "case_no")
+        CaseOfficer.objects.filter(officer_id=alert.officer_id, case__in=Case.objects.visible_to(user).values("pk"))
+        .select_related("case")
+        .order_by("-case__opened_date", "case__case_no")
     )
 
 

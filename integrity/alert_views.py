@@ -350,7 +350,10 @@ def _evidence(alert, access, paths) -> dict:
     logged = [
         (RiskAlert, [alert.pk]),
         (Complaint, [c.pk for c in context["complaints"]]),
-        (Case, [c.pk for c in context["cases"]] + [c.pk for c in (context["case_rate"] or {}).get("cases", [])]),
+        (
+            Case,
+            [link.case_id for link in context["cases"]] + [c.pk for c in (context["case_rate"] or {}).get("cases", [])],
+        ),
         (EnforcementStat, [m["pk"] for m in context["outlier"].months] if context["outlier"] else []),
     ]
     return context, logged

@@ -80,7 +80,7 @@ class Preview:
         plan = [
             (column, resource.model_field(column))
             for column in resource.columns()
-            if column.column_name in importer.labels and not column.parent
+            if column.column_name in importer.labels and not resource.is_parent_column(column)
         ]
         keys = set(resource.key_columns())
         codes = None

@@ -92,9 +92,12 @@ def test_it_shows_the_officer_context_as_far_as_the_reviewer_may_see(client, bob
     page = client.get(f"/integrity/alerts/{alerts['sz'].pk}/")
     html = page.content.decode()
     assert "李四" in html and "AJ-1" in html and "AJ-FRANK" in html
-    # The complaints that fired the alert, and the officer's cases bob may see.
+    # The complaints that fired the alert, and the officer's cases bob may
+    # see, each with the officer's own outcome, not a colleague's.
     assert [c.pk for c in page.context["complaints"]] == [complaint.pk]
-    assert [c.case_no for c in page.context["cases"]] == ["AJ-1", "AJ-FRANK"]
+    shown = [(link.case.case_no, link.category, link.status) for link in page.context["cases"]]
+    assert sorted(shown) == [("AJ-1", "discipline", "open"), ("AJ-FRANK", "crime", "concluded")]
+    assert "开除" in html
     # frank is named in AJ-FRANK: he sees the alert but not that case.
     client.force_login(frank)
     page = client.get(f"/integrity/alerts/{alerts['sz'].pk}/")
