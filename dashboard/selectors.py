@@ -12,20 +12,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import disclosure
+from core import dates, disclosure
 from core import indicators as engine
 from core.dates import year_from_query
 from core.indicators import Column, comparison_text, percent
 from org.access import DASHBOARD_ROLES, Access
 from org.models import KIND_RANK, Unit
-from personnel.models import LeaderAppraisal, Officer
-from training.models import TrainingRecord
+from personnel.models import Officer
 
 from .charts import TrendPoint, trend_chart
 
@@ -89,27 +88,10 @@ def drillable_units(access: Access, indicators, units: models.QuerySet) -> dict[
 # --- Years ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Years:
-    default: int
-    choices: list[int]  # newest first
-
-
-def year_choices(today: dt.date | None = None) -> Years:
-    """The years that have records, and the default: the latest complete
-    year (last year), or the last year with records if they stop earlier."""
-    today = today or dt.date.today()
-    # MIN/MAX of the bare date column come straight from its index; of its
-    # year they would read every training record.
-    training = TrainingRecord.objects.aggregate(first=Min("start_date"), last=Max("start_date"))
-    appraisals = LeaderAppraisal.objects.aggregate(first=Min("year"), last=Max("year"))
-    firsts = [y for y in (training["first"] and training["first"].year, appraisals["first"]) if y]
-    lasts = [y for y in (training["last"] and training["last"].year, appraisals["last"]) if y]
-    last_complete = today.year - 1
-    last = min(max(lasts), today.year) if lasts else last_complete
-    default = min(last_complete, last)
-    first = min(min(firsts), default) if firsts else default
-    return Years(default=default, choices=list(range(max(last, default), first - 1, -1)))
+# The years with records and the default year are the project's one answer
+# (core.dates), shared with the composite table, the audit plan and the reports.
+Years = dates.Years
+year_choices = dates.year_choices
 
 
 def parse_year(raw: str | None, years: Years) -> tuple[int, str | None]:

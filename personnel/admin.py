@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ScopedAdmin
 from core.importing.admin import RecordImportMixin
@@ -7,10 +6,6 @@ from org.scoping import sees_everything
 
 from .models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from .resources import LeaderAppraisalResource, OfficerResource, PostingResource, ReserveCadreResource
-
-admin.site.site_header = _("Customs workforce and integrity-risk information system")
-admin.site.site_title = _("Workforce information system")
-admin.site.index_title = _("Records")
 
 
 @admin.register(Officer)

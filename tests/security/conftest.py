@@ -103,6 +103,12 @@ def _evidence(record, name):
 
 @pytest.fixture
 def service(tree):
+    return service_build(tree)
+
+
+def service_build(tree) -> Service:
+    """The service above on ``tree`` (tests/conftest.py::tree_create); a
+    module that only reads it builds it once with tests/shared.py."""
     users = {
         "admin": UserFactory(username="admin", is_superuser=True),
         "hr": UserFactory(username="hr"),
