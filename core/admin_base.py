@@ -34,6 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from org.access import request_access
 from org.scoping import sees_everything, shared_kinds
 
+from .importing.export_form import RecordExportForm
 from .importing.formats import EXPORT_FORMATS
 
 
@@ -274,6 +275,8 @@ class DeclaredLookupsOnly:
 class ScopedAdmin(DeclaredLookupsOnly, ImportExportModelAdmin, SimpleHistoryAdmin):
     # The formats of data-formats.md, which neutralise formulas on export.
     export_formats = EXPORT_FORMATS
+    # Columns offered by their names in words, not their code names.
+    export_form_class = RecordExportForm
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) less on national lists
 

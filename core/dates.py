@@ -47,6 +47,9 @@ def year_from_query(value: str | None, default: int | None) -> tuple[int | None,
 class Years:
     default: int
     choices: list[int]  # newest first
+    # The first year with records (None: no source has any yet). A yearly
+    # figure of an earlier year has no data, not 0%.
+    since: int | None = None
 
 
 # Each source answers (first year, last year) of its records, or Nones.
@@ -68,7 +71,8 @@ def year_choices(today: dt.date | None = None) -> Years:
     last = min(max(lasts), today.year) if lasts else last_complete
     default = min(last_complete, last)
     first = min(min(firsts), default) if firsts else default
-    return Years(default=default, choices=list(range(max(last, default), first - 1, -1)))
+    since = min(firsts) if firsts else None
+    return Years(default=default, choices=list(range(max(last, default), first - 1, -1)), since=since)
 
 
 def default_year(today: dt.date | None = None) -> int:

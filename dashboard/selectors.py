@@ -184,20 +184,27 @@ class Dashboard:
     sort: str  # the breakdown's order as applied
 
 
-def dashboard(access: Access, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
-    """Everything the dashboard shows for one scope and year."""
+def dashboard(
+    access: Access, *, unit: Unit, year: int, indicators, sort: str = "", since: int | None = None
+) -> Dashboard:
+    """Everything the dashboard shows for one scope and year. A year before
+    ``since`` (the first year with records) shows no data, not 0%."""
     indicators = [indicator.for_reader(access.user) for indicator in indicators]
     roots = engine.breakdown_roots(unit)
     shown = Unit.objects.filter(Q(pk=unit.pk) | Q(pk__in=roots))
     # Resolves which roles cover the unit and its children in one query; the
     # small-counts rule then asks the same Access object at no further cost.
     drillable = drillable_units(access, indicators, shown)
-    rows, sort = breakdown_rows(access, unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable)
-    cards = dashboard_cards(access, unit=unit, year=year, indicators=indicators, drillable=drillable)
+    rows, sort = breakdown_rows(
+        access, unit=unit, year=year, indicators=indicators, sort=sort, drillable=drillable, since=since
+    )
+    cards = dashboard_cards(access, unit=unit, year=year, indicators=indicators, drillable=drillable, since=since)
     return Dashboard(cards=cards, rows=rows, sort=sort)
 
 
-def dashboard_cards(access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]]) -> list[Card]:
+def dashboard_cards(
+    access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], since: int | None = None
+) -> list[Card]:
     """One card per indicator: the year's figure and its five-year trend,
     as the reader may see them (small counts: core/disclosure.py)."""
     reads_records = access.reads_records_at(unit)
@@ -205,7 +212,7 @@ def dashboard_cards(access: Access, *, unit: Unit, year: int, indicators, drilla
     for indicator in indicators:
         trend = [
             (y, disclosure.disclose(f, indicator=indicator, reads_records=reads_records))
-            for y, f in engine.trend(indicator, year=year, unit=unit)
+            for y, f in engine.trend(indicator, year=year, unit=unit, since=since)
         ]
         _year, figure = trend[-1]
         chart = trend_chart(
@@ -228,7 +235,14 @@ BREAKDOWN_SORT_UNIT = "unit"
 
 
 def breakdown_rows(
-    access: Access, *, unit: Unit, year: int, indicators, drillable: dict[str, set[int]], sort: str = ""
+    access: Access,
+    *,
+    unit: Unit,
+    year: int,
+    indicators,
+    drillable: dict[str, set[int]],
+    sort: str = "",
+    since: int | None = None,
 ) -> tuple[list[BreakdownRow], str]:
     """One row per child unit (at hq: per directly-affiliated customs), one
     cell per indicator; sorted by ``sort`` ("unit", "<key>" or "-<key>").
@@ -237,7 +251,10 @@ def breakdown_rows(
     children = list(roots.order_by("code"))
     # engine.breakdown() would load the child units again for every
     # indicator; the counts are the same ones it asks for.
-    counts = {indicator.key: indicator.counts(year=year, roots=roots) for indicator in indicators}
+    before_records = since is not None and year < since
+    counts = {
+        indicator.key: {} if before_records else indicator.counts(year=year, roots=roots) for indicator in indicators
+    }
     ordered = [
         BreakdownRow(
             unit=child,
