@@ -28,20 +28,14 @@ from personnel.models import Officer
 
 from .charts import TrendPoint, trend_chart
 
-# The picker lists the units people look at as a whole; units further down
-# (subordinate customs, departments) are reached from the breakdown table.
-PICKER_KINDS = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE]
-
 # --- Scope ------------------------------------------------------------------
 
 
 def scope_choices(access: Access) -> models.QuerySet:
-    """The units offered in the scope picker: the user's granted units and
-    the customs, offices and colleges within their scope."""
+    """The units offered in the scope picker: every unit the user's grants
+    cover, broadest first (the picker searches them by name or code)."""
     return (
-        Unit.objects.filter(
-            Q(pk__in=access.granted(DASHBOARD_ROLES)) | Q(kind__in=PICKER_KINDS, pk__in=access.units(DASHBOARD_ROLES))
-        )
+        Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
         .annotate(kind_rank=KIND_RANK)
         .order_by("kind_rank", "code")
     )

@@ -39,6 +39,8 @@ class OfficerRecordAdmin(RecordImportMixin, ScopedAdmin):
 class PostingAdmin(OfficerRecordAdmin):
     resource_classes = [PostingResource]
     list_display = ("officer", "unit", "position", "start_date", "end_date", "leadership", "grassroots", "post_risk")
+    # Newest first: the record just added is on top.
+    ordering = ("-start_date", "-pk")
     list_filter = ("leadership", "grassroots", "post_risk")
     autocomplete_fields = ("officer", "unit")
     list_select_related = ("officer", "unit")
@@ -48,6 +50,7 @@ class PostingAdmin(OfficerRecordAdmin):
 class ReserveCadreAdmin(OfficerRecordAdmin):
     resource_classes = [ReserveCadreResource]
     list_display = ("officer", "level", "added_date", "removed_date")
+    ordering = ("-added_date", "-pk")
     list_filter = ("level",)
 
 

@@ -132,10 +132,11 @@ def picker_codes(response) -> set[str]:
 @pytest.mark.parametrize(
     "persona, codes",
     [
-        ("alice", {"5100"}),
-        ("bob", {"9100", "5100", "5200"}),
+        # Every unit in scope, down to the departments.
+        ("alice", {"5100", "5101", "5102"}),
+        ("bob", {"9100", "5100", "5101", "5102", "5200", "5201"}),
         ("charlie", {"0200"}),
-        ("dora", {"0000", "9100", "9200", "5100", "5200", "0200"}),
+        ("dora", {"0000", "9100", "9200", "5100", "5101", "5102", "5200", "5201", "0200"}),
     ],
 )
 def test_it_offers_each_persona_only_their_scopes(client, request, persona, codes):
@@ -151,7 +152,7 @@ def test_it_offers_a_superuser_the_whole_service(client, tree):
     root = UserFactory(username="root", is_superuser=True)
     response = login(client, root).get(DASHBOARD)
     assert response.context["unit"].code == "0000"
-    assert picker_codes(response) == {"0000", "9100", "9200", "5100", "5200", "0200"}
+    assert picker_codes(response) == set(tree)
     assert login(client, root).get(DASHBOARD + "?unit=5102").status_code == 200
 
 
