@@ -9,9 +9,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,7 +22,7 @@ from core.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
 from org.roles import Role
 from org.scoping import sees_everything
 
-from .models import DirectoryGrant, Grant, SecurityEvent
+from .models import DirectoryGrant, Grant, SecurityEvent, TwoFactorDevice
 from .selectors import reads_security_log
 from .services import account_changes_record, account_snapshot, two_factor_device_delete
 
@@ -111,18 +113,45 @@ admin.site.unregister(Group)
 admin.site.unregister(TOTPDevice)
 
 
-@admin.register(TOTPDevice)
+class ConfirmedFilter(admin.BooleanFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("set up")
+
+
+@admin.register(TwoFactorDevice)
 class TwoFactorDeviceAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     """Authenticator devices, for a superuser to remove a lost one (the owner
     then sets up a new one at the next login). Nobody adds or edits one here,
     and the key is never shown: django-otp's own admin would show it."""
 
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
-    list_filter = ("confirmed",)
+    # django-otp names its fields in English only: the columns are named here.
+    list_display = ("account", "device_name", "device_confirmed", "created", "last_used")
+    list_filter = (("confirmed", ConfirmedFilter),)
     search_fields = ("user__username",)
     list_select_related = ("user",)
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = list_display
     readonly_fields = fields
+
+    @admin.display(description=_("account"), ordering="user__username")
+    def account(self, obj):
+        return obj.user
+
+    @admin.display(description=_("device name"), ordering="name")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("set up"), boolean=True, ordering="confirmed")
+    def device_confirmed(self, obj):
+        return obj.confirmed
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at
 
     def _superuser(self, request) -> bool:
         return sees_everything(request.user)
@@ -159,6 +188,15 @@ class AccountGroupAdmin(DeclaredLookupsOnly, GroupAdmin):
     """Django's group admin under the project's rule for list lookups."""
 
 
+class AccountPasswordChangeForm(AdminPasswordChangeForm):
+    # Django appends this warning to the help text in English only.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class AccountAdmin(DeclaredLookupsOnly, UserAdmin):
     """Django's user admin, writing a security event for every change of an
@@ -166,6 +204,8 @@ class AccountAdmin(DeclaredLookupsOnly, UserAdmin):
     made it. The admin saves the account and then its groups, in one
     transaction; the snapshot is taken before the first and compared after
     the second."""
+
+    change_password_form = AccountPasswordChangeForm
 
     def save_model(self, request, obj, form, change):
         request._account_before = account_snapshot(obj)
@@ -208,7 +248,7 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     grants (access.md: an administrator manages them in one place)."""
 
     form = GrantForm
-    list_display = ("user", "role_label", "content_object", "source_label")
+    list_display = ("account", "role_label", "unit", "source_label")
     search_fields = ("user__username", "content_object__code", "content_object__name")
     autocomplete_fields = ("user", "content_object")
     list_select_related = ("user", "permission", "content_object", "directory_source")
@@ -240,9 +280,20 @@ class GrantAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
         qs = super().get_queryset(request).filter(permission__codename__startswith="role_")
         return qs if self._superuser(request) else qs.none()
 
+    @admin.display(description=_("account"), ordering="user__username")
+    def account(self, obj):
+        return obj.user
+
+    @admin.display(description=_("unit"), ordering="content_object__code")
+    def unit(self, obj):
+        return obj.content_object
+
     @admin.display(description=_("role"), ordering="permission__codename")
     def role_label(self, obj):
         return _role_of(obj).label
+
+    # The label and value of the form's role field on the view-only page.
+    role = role_label
 
     @admin.display(description=_("given by"))
     def source_label(self, obj):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from org.models import UnitUserObjectPermission
 
@@ -86,6 +87,17 @@ class Grant(UnitUserObjectPermission):
         proxy = True
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
+        default_permissions = ()
+
+
+class TwoFactorDevice(TOTPDevice):
+    """An authenticator device as the admin lists it (django-otp's TOTP
+    device, under a name people use; django-otp names it in English only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator device")
+        verbose_name_plural = _("authenticator devices")
         default_permissions = ()
 
 

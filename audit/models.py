@@ -116,7 +116,7 @@ class Finding(models.Model):
         indexes = [models.Index(fields=["status", "deadline"], name="finding_overdue_idx")]
 
     def __str__(self):
-        return f"{self.audit_id} {self.description[:40]}"
+        return f"{self.audit.audit_no} {self.description[:40]}"
 
 
 class InternalControl(models.Model):
@@ -135,7 +135,7 @@ class InternalControl(models.Model):
         ordering = ["unit__code"]
 
     def __str__(self):
-        return f"{self.unit_id} {self.established_date}"
+        return f"{self.unit.name} {self.established_date}"
 
 
 # The ledger is kept jointly by supervision (纪检监察/督察) and audit (督审):
@@ -255,7 +255,7 @@ class RectificationItem(models.Model):
         indexes = [models.Index(fields=["deadline", "status"], name="rectification_deadline_idx")]
 
     def __str__(self):
-        return f"{self.pk} {self.description[:40]}"
+        return f"{self.unit.name} {self.deadline} {self.description[:40]}"
 
     @property
     def is_open(self) -> bool:

@@ -1,7 +1,8 @@
 """What the audit plan, the composite assessment and the ledger read, for one user.
 
 Scope is always a subquery of ``units_in_scope``; a unit outside it answers
-404 exactly like a unit that does not exist.
+404 exactly like a unit that does not exist. A unit the user sees whose
+page their roles do not open raises ``NotPermittedHere``.
 """
 
 from __future__ import annotations
@@ -23,16 +24,34 @@ from .indicators import audit_window, covering_audits
 from .models import READ_AUDIT, READ_LEDGER, WRITE_LEDGER, Audit, Finding, RectificationItem, colour_deadlines
 
 
-def resolve_unit(user, code: str | None, roles) -> Unit:
-    """The unit a page looks at: ``code`` if the user covers it for
-    ``roles``, else 404; without a code, the user's broadest granted unit."""
-    access = Access(user)
-    if not access.has_grant(roles):
+class NotPermittedHere(Exception):
+    """The user holds grants and sees ``unit``, but their roles there do not
+    open this page: the page explains who may see it (docs/access.md, "Pages
+    that explain who may see them") instead of a bare 404."""
+
+    def __init__(self, unit: Unit):
+        super().__init__(unit.code)
+        self.unit = unit
+
+
+def resolve_unit(access: Access, code: str | None, roles) -> Unit:
+    """The unit a page for ``roles`` looks at: ``code`` if the user covers it
+    for ``roles``; without a code, the user's broadest granted unit.
+
+    A user with no grant at all, a code that does not exist and a code no
+    grant of the user covers all answer 404 alike. A unit the user covers
+    with other roles only raises ``NotPermittedHere``: the user already sees
+    that unit, so saying which roles open the page reveals nothing hidden.
+    """
+    if not access.has_grant():
         raise Http404
-    unit = access.scope_unit(roles, code)
-    if unit is None:
+    unit = access.scope_unit(roles, code) if access.has_grant(roles) else None
+    if unit is not None:
+        return unit
+    seen = access.scope_unit(access.roles, code)
+    if seen is None:
         raise Http404
-    return unit
+    raise NotPermittedHere(seen)
 
 
 def _in_view(user, unit: Unit, roles) -> Q:
@@ -109,9 +128,9 @@ def findings_overdue(user, *, unit: Unit, as_of: dt.date) -> models.QuerySet:
 def composite_unit(access: Access, code: str | None) -> Unit:
     """The scope of the composite table, asked of the Access object as the
     dashboard asks it before offering the link."""
-    unit = resolve_unit(access.user, code, COMPOSITE_ROLES)
+    unit = resolve_unit(access, code, COMPOSITE_ROLES)
     if not access.may_see_composite(unit):
-        raise Http404
+        raise NotPermittedHere(unit)
     return unit
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import indicators as engine
-from core.dates import YEAR_MAX, YEAR_MIN, parse_date, year_from_query
+from core.dates import YEAR_MAX, YEAR_MIN, default_year, parse_date, year_from_query
 
 from . import composite, selectors
 from .models import READ_AUDIT
@@ -26,27 +26,36 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _as_of(raw: str | None) -> tuple[dt.date, str | None]:
-    today = timezone.localdate()
+    """The plan's date: typed, or the last day of the year every yearly page
+    opens on (the dashboard's default year)."""
+    default = dt.date(default_year(timezone.localdate()), 12, 31)
     if not raw:
-        return today, None
+        return default, None
+    shown = {"value": raw, "date": default.isoformat(), "first": YEAR_MIN, "last": YEAR_MAX}
     try:
         as_of = parse_date(raw)
     except ValueError:
-        return today, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": raw}
+        return default, _("“%(value)s” is not a date (YYYY-MM-DD); showing %(date)s.") % shown
     if not YEAR_MIN <= as_of.year <= YEAR_MAX:
         # The audit window reaches years back from the date: 0001-01-01
         # would leave the calendar.
-        return today, _("The date must be in the years %(first)s to %(last)s; showing today.") % {
-            "first": YEAR_MIN,
-            "last": YEAR_MAX,
-        }
+        return default, _("The date must be in the years %(first)s to %(last)s; showing %(date)s.") % shown
     return as_of, None
+
+
+def _not_permitted(request, page: str, unit) -> HttpResponse:
+    """The page that says who may see ``page`` (403), for a user who sees
+    ``unit`` but whose roles there do not open it."""
+    return render(request, "audit/not_permitted.html", {"page": page, "unit": unit}, status=403)
 
 
 @login_required
 @require_GET
 def plan(request):
-    unit = selectors.resolve_unit(request.user, request.GET.get("unit"), READ_AUDIT)
+    try:
+        unit = selectors.resolve_unit(request.access, request.GET.get("unit"), READ_AUDIT)
+    except selectors.NotPermittedHere as refused:
+        return _not_permitted(request, "plan", refused.unit)
     as_of, problem = _as_of(request.GET.get("as_of"))
     window_start, window_end = selectors.audit_window(as_of.year)
     context = {
@@ -64,7 +73,7 @@ def plan(request):
 
 def _composite(request):
     unit = selectors.composite_unit(request.access, request.GET.get("unit"))
-    year, problem = year_from_query(request.GET.get("year"), timezone.localdate().year - 1)
+    year, problem = year_from_query(request.GET.get("year"), default_year(timezone.localdate()))
     rows = composite.assess(year=year, customs=selectors.composite_customs(request.access, unit), access=request.access)
     return unit, year, problem, rows
 
@@ -72,7 +81,10 @@ def _composite(request):
 @login_required
 @require_GET
 def composite_table(request):
-    unit, year, problem, rows = _composite(request)
+    try:
+        unit, year, problem, rows = _composite(request)
+    except selectors.NotPermittedHere as refused:
+        return _not_permitted(request, "composite", refused.unit)
     context = {
         "unit": unit,
         "year": year,
@@ -87,7 +99,10 @@ def composite_table(request):
 @login_required
 @require_GET
 def composite_export(request):
-    unit, year, _problem, rows = _composite(request)
+    try:
+        unit, year, _problem, rows = _composite(request)
+    except selectors.NotPermittedHere as refused:
+        return _not_permitted(request, "composite", refused.unit)
     frame = pd.DataFrame.from_records(composite.export_records(rows))
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, sheet_name=f"composite_{year}", engine="openpyxl")

@@ -343,17 +343,31 @@ def breakdown_roots(unit: Unit | None) -> models.QuerySet:
     return Unit.objects.filter(parent=root)
 
 
-def breakdown(indicator: Indicator, *, year: int, unit: Unit | None = None) -> list[tuple[Unit, Figure]]:
+def breakdown(
+    indicator: Indicator, *, year: int, unit: Unit | None = None, since: int | None = None
+) -> list[tuple[Unit, Figure]]:
     roots = breakdown_roots(unit).order_by("code")
+    if since is not None and year < since:
+        return [(child, indicator.figure(0, 0)) for child in roots]
     counts = indicator.counts(year=year, roots=roots)
     return [(child, indicator.figure(*counts.get(child.pk, (0, 0)))) for child in roots]
 
 
-def trend(indicator: Indicator, *, year: int, unit: Unit | None = None, years: int = 5) -> list[tuple[int, Figure]]:
+def trend(
+    indicator: Indicator, *, year: int, unit: Unit | None = None, years: int = 5, since: int | None = None
+) -> list[tuple[int, Figure]]:
+    """The figures of the ``years`` years up to ``year``. A year before
+    ``since`` (the first year with records, core.dates.year_choices) has no
+    data: its figure is empty (no value, target neither met nor missed) and
+    is not counted, so officers on the roll before the records begin do not
+    read as a 0% that misses the target."""
     root = unit or national_root()
     roots = Unit.objects.filter(pk=root.pk)
     out = []
     for y in range(year - years + 1, year + 1):
+        if since is not None and y < since:
+            out.append((y, indicator.figure(0, 0)))
+            continue
         out.append((y, indicator.figure(*indicator.counts(year=y, roots=roots).get(root.pk, (0, 0)))))
     return out
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,32 +21,25 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import disclosure
+from core import dates, disclosure
 from core import figures as snapshot
 from core import indicators as engine
 from core.dates import year_from_query
 from core.indicators import Column, comparison_text, percent
 from org.access import DASHBOARD_ROLES, Access
 from org.models import KIND_RANK, Unit
-from personnel.models import LeaderAppraisal, Officer
-from training.models import TrainingRecord
+from personnel.models import Officer
 
 from .charts import TrendPoint, trend_chart
-
-# The picker lists the units people look at as a whole; units further down
-# (subordinate customs, departments) are reached from the breakdown table.
-PICKER_KINDS = [Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE]
 
 # --- Scope ------------------------------------------------------------------
 
 
 def scope_choices(access: Access) -> models.QuerySet:
-    """The units offered in the scope picker: the user's granted units and
-    the customs, offices and colleges within their scope."""
+    """The units offered in the scope picker: every unit the user's grants
+    cover, broadest first (the picker searches them by name or code)."""
     return (
-        Unit.objects.filter(
-            Q(pk__in=access.granted(DASHBOARD_ROLES)) | Q(kind__in=PICKER_KINDS, pk__in=access.units(DASHBOARD_ROLES))
-        )
+        Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
         .annotate(kind_rank=KIND_RANK)
         .order_by("kind_rank", "code")
     )
@@ -93,27 +86,10 @@ def drillable_units(access: Access, indicators, units: models.QuerySet) -> dict[
 # --- Years ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Years:
-    default: int
-    choices: list[int]  # newest first
-
-
-def year_choices(today: dt.date | None = None) -> Years:
-    """The years that have records, and the default: the latest complete
-    year (last year), or the last year with records if they stop earlier."""
-    today = today or dt.date.today()
-    # MIN/MAX of the bare date column come straight from its index; of its
-    # year they would read every training record.
-    training = TrainingRecord.objects.aggregate(first=Min("start_date"), last=Max("start_date"))
-    appraisals = LeaderAppraisal.objects.aggregate(first=Min("year"), last=Max("year"))
-    firsts = [y for y in (training["first"] and training["first"].year, appraisals["first"]) if y]
-    lasts = [y for y in (training["last"] and training["last"].year, appraisals["last"]) if y]
-    last_complete = today.year - 1
-    last = min(max(lasts), today.year) if lasts else last_complete
-    default = min(last_complete, last)
-    first = min(min(firsts), default) if firsts else default
-    return Years(default=default, choices=list(range(max(last, default), first - 1, -1)))
+# The years with records and the default year are the project's one answer
+# (core.dates), shared with the composite table, the audit plan and the reports.
+Years = dates.Years
+year_choices = dates.year_choices
 
 
 def parse_year(raw: str | None, years: Years) -> tuple[int, str | None]:
@@ -213,11 +189,30 @@ class Dashboard:
 TREND_YEARS = 5
 
 
-def dashboard(access: Access, *, unit: Unit, year: int, indicators, sort: str = "") -> Dashboard:
+class NoDataBefore(dict):
+    """The snapshot's figures, keyed (indicator key, unit pk, year), with an
+    empty figure for every year before ``since``."""
+
+    def __init__(self, figures, indicators, since):
+        super().__init__(figures)
+        self.indicators = {indicator.key: indicator for indicator in indicators}
+        self.since = since
+
+    def __missing__(self, key):
+        if self.since is not None and key[2] < self.since:
+            return self.indicators[key[0]].figure(0, 0)
+        raise KeyError(key)
+
+
+def dashboard(
+    access: Access, *, unit: Unit, year: int, indicators, sort: str = "", since: int | None = None
+) -> Dashboard:
     """Everything the dashboard shows for one scope and year.
 
     Every figure comes from the snapshot (core/figures.py) in one read: the
-    scope's five-year trend and its children's year.
+    scope's five-year trend and its children's year. A year before
+    ``since`` (the first year with records) has no data: its figure is empty
+    (no value, the target neither met nor missed), not a 0%, and is not read.
     """
     indicators = [indicator.for_reader(access.user) for indicator in indicators]
     children = list(engine.breakdown_roots(unit).order_by("code"))
@@ -226,7 +221,10 @@ def dashboard(access: Access, *, unit: Unit, year: int, indicators, sort: str = 
     # small-counts rule then asks the same Access object at no further cost.
     drillable = drillable_units(access, indicators, shown)
     trend_years = list(range(year - TREND_YEARS + 1, year + 1))
-    figures = snapshot.read(indicators, {(unit.pk, y) for y in trend_years} | {(child.pk, year) for child in children})
+    wanted = {(unit.pk, y) for y in trend_years} | {(child.pk, year) for child in children}
+    figures = NoDataBefore(
+        snapshot.read(indicators, {(pk, y) for pk, y in wanted if since is None or y >= since}), indicators, since
+    )
     rows, sort = breakdown_rows(
         access, children=children, year=year, indicators=indicators, figures=figures, sort=sort, drillable=drillable
     )

@@ -53,7 +53,12 @@ def dashboard(request):
     if unit is not None:
         indicators = engine.indicators()
         data = selectors.dashboard(
-            access, unit=unit, year=year, indicators=indicators, sort=request.GET.get("sort", "")
+            access,
+            unit=unit,
+            year=year,
+            indicators=indicators,
+            sort=request.GET.get("sort", ""),
+            since=years.since,
         )
         context.update(
             cards=data.cards,

@@ -134,7 +134,7 @@ class CaseOfficer(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "officer"], name="case_officer_unique")]
 
     def __str__(self):
-        return f"{self.case_id} {self.officer_id}"
+        return f"{self.case.case_no} {self.officer.name}"
 
 
 class Complaint(models.Model):
@@ -161,7 +161,7 @@ class Complaint(models.Model):
         indexes = [models.Index(fields=["received_date", "officer"], name="complaint_received_idx")]
 
     def __str__(self):
-        return f"{self.officer_id} {self.received_date}"
+        return f"{self.officer.name} {self.received_date}"
 
 
 class IntegrityAppraisal(models.Model):
@@ -215,7 +215,9 @@ class IntegrityAppraisal(models.Model):
         indexes = [models.Index(fields=["year", "unit"], name="integrity_appraisal_year_idx")]
 
     def __str__(self):
-        return f"{self.year} {self.unit_id} {self.officer_id or '-'} {self.result}"
+        return (
+            f"{self.year} {self.unit.name} {self.officer.name if self.officer_id else ''} {self.get_result_display()}"
+        )
 
 
 class Inspection(models.Model):
@@ -238,7 +240,7 @@ class Inspection(models.Model):
         indexes = [models.Index(fields=["date", "unit"], name="inspection_date_idx")]
 
     def __str__(self):
-        return f"{self.unit_id} {self.date}"
+        return f"{self.unit.name} {self.date}"
 
 
 class Survey(models.Model):
@@ -267,7 +269,7 @@ class Survey(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.unit_id} {self.year}"
+        return f"{self.unit.name} {self.year}"
 
     def clean(self):
         if self.satisfied is not None and self.respondents is not None and self.satisfied > self.respondents:
@@ -305,7 +307,7 @@ class EnforcementStat(models.Model):
         indexes = [models.Index(fields=["month", "officer"], name="enforcement_month_idx")]
 
     def __str__(self):
-        return f"{self.officer_id} {self.month:%Y-%m}"
+        return f"{self.officer.name} {self.month:%Y-%m}"
 
     def clean(self):
         errors = {}

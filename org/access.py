@@ -153,6 +153,14 @@ class Access:
             return False
         return unit.kind in (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE) or self.covers(unit, Role.LEADERSHIP)
 
+    def may_see_a_composite(self) -> bool:
+        """Does some unit open the composite table for the user (the
+        navigation bar's entry)? One query unless leadership answers."""
+        if self.everything or Role.LEADERSHIP in self.roles:
+            return True
+        offices = (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE)
+        return bool(self.roles) and Unit.objects.filter(pk__in=self.granted(COMPOSITE_ROLES), kind__in=offices).exists()
+
     def may_see_audit_plan(self, unit) -> bool:
         return self.covers(unit, AUDIT_PLAN_ROLES)
 

@@ -8,10 +8,6 @@ from org.scoping import sees_everything
 from .models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from .resources import LeaderAppraisalResource, OfficerResource, PostingResource, ReserveCadreResource
 
-admin.site.site_header = _("Customs workforce and integrity-risk information system")
-admin.site.site_title = _("Workforce information system")
-admin.site.index_title = _("Records")
-
 
 @admin.register(Officer)
 class OfficerAdmin(RecordImportMixin, ScopedAdmin):
@@ -70,6 +66,8 @@ class PostingAdmin(OfficerRecordAdmin):
         "grassroots",
         "post_risk",
     )
+    # Newest first: the record just added is on top.
+    ordering = ("-start_date", "-pk")
     list_filter = ("leadership", "grassroots", "post_risk")
     autocomplete_fields = ("officer", "unit")
     list_select_related = ("officer", "unit")
@@ -79,6 +77,7 @@ class PostingAdmin(OfficerRecordAdmin):
 class ReserveCadreAdmin(OfficerRecordAdmin):
     resource_classes = [ReserveCadreResource]
     list_display = ("officer_file", "level", "added_date", "removed_date")
+    ordering = ("-added_date", "-pk")
     list_filter = ("level",)
 
 

@@ -133,7 +133,8 @@ class Posting(CareerScope, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.officer_id} {self.position} {self.start_date}"
+        # Named in words (messages, history, deletion pages), never by ids.
+        return f"{self.officer.name} {self.start_date} {self.position}"
 
     @property
     def risk_level(self) -> str:
@@ -177,7 +178,7 @@ class ReserveCadre(CareerScope, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.officer_id} {self.level} {self.added_date}"
+        return f"{self.officer.name} {self.get_level_display()} {self.added_date}"
 
     def clean(self):
         if self.added_date and self.removed_date and self.removed_date < self.added_date:
@@ -227,4 +228,4 @@ class LeaderAppraisal(CareerScope, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.officer_id} {self.grade}"
+        return f"{self.officer.name} {self.year} {self.get_grade_display()}"

@@ -1,8 +1,9 @@
 """Downloads of the appraisal PDFs.
 
 A record outside the reader's grants answers 404, exactly like one that does
-not exist (access.md). The year comes from ``?year=``; without it, the last
-complete calendar year, the year appraisals are held for.
+not exist (access.md). The year comes from ``?year=``; without it, the year
+the dashboard opens on (core.dates.default_year: the last complete year, or
+the last year with records if they stop earlier).
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.dates import year_from_query
+from core.dates import default_year, year_from_query
 
 from . import access
 from .pdf import batch, dossier, unit_report
 
 
 def _year(request) -> tuple[int | None, str | None]:
-    """The year asked for, the last complete year by default. A PDF carries
-    no notice, so a bad year is not replaced by another: (None, problem)."""
+    """The year asked for, the dashboard's default year otherwise. A PDF
+    carries no notice, so a bad year is not replaced by another: (None, problem)."""
     raw = request.GET.get("year")
-    return year_from_query(raw, None) if raw else (timezone.localdate().year - 1, None)
+    return year_from_query(raw, None) if raw else (default_year(timezone.localdate()), None)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

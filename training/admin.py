@@ -12,6 +12,8 @@ from .resources import PoliticalWorkResource, TrainingRecordResource
 class TrainingRecordAdmin(OfficerRecordAdmin):
     resource_classes = [TrainingRecordResource]
     list_display = ("officer_file", "course", "start_date", "end_date", "days", "mode")
+    # Newest first: the record just added is on top.
+    ordering = ("-start_date", "-pk")
     list_filter = ("mode",)
     search_fields = ("officer__staff_no", "officer__name", "course")
     date_hierarchy = "start_date"

@@ -49,7 +49,8 @@ class TrainingRecord(CareerScope, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.officer_id} {self.course} {self.start_date}"
+        # Named in words (messages, history, deletion pages), never by ids.
+        return f"{self.officer.name} {self.start_date} {self.course}"
 
     def clean(self):
         errors = {}
@@ -89,4 +90,4 @@ class PoliticalWork(models.Model):
         indexes = [models.Index(fields=["date", "unit"], name="political_work_year_idx")]
 
     def __str__(self):
-        return f"{self.unit_id} {self.date} {self.title}"
+        return f"{self.unit.name} {self.date} {self.title}"

@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The one navigation bar (core/navigation.py): product name and entries.
+                "core.navigation.navigation",
             ],
         },
     },

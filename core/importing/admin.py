@@ -31,7 +31,6 @@ from __future__ import annotations
 import os
 import tempfile
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -39,19 +38,17 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import SelectableFieldsExportForm
 from import_export.signals import post_export
 from import_export.tmp_storages import CacheStorage
 
 from .annotated import annotated_file
-from .exporting import CHINESE, CODES, CONTENT_TYPES, csv_chunks, resource_sheet, write_xlsx
+from .export_form import RecordExportForm, default_header_mode
+from .exporting import CHINESE, CONTENT_TYPES, csv_chunks, resource_sheet, write_xlsx
 from .files import FileUnreadable
 from .formats import EXPORT_FORMATS
 from .headers import header_labels
@@ -70,11 +67,6 @@ class UploadCacheStorage(CacheStorage):
     CACHE_PREFIX = "records-import-"
 
 
-def default_header_mode() -> str:
-    """Chinese headers and labels in the Chinese interface, the codes otherwise."""
-    return CHINESE if (translation.get_language() or "").startswith("zh") else CODES
-
-
 def spooled(write):
     """A temporary file filled by ``write(file)`` and rewound, for a
     ``FileResponse`` to stream (and close): a workbook is a zip, complete
@@ -87,31 +79,6 @@ def spooled(write):
         raise
     out.seek(0)
     return out
-
-
-class RecordExportForm(SelectableFieldsExportForm):
-    """import-export's export form with the workbook chosen by default and
-    a choice between Chinese headers and labels and the canonical codes."""
-
-    headers = forms.ChoiceField(
-        label=gettext_lazy("Headers and values"),
-        choices=[
-            (CHINESE, gettext_lazy("Chinese headers and labels")),
-            (CODES, gettext_lazy("Canonical column names and codes (for scripts)")),
-        ],
-        required=False,
-    )
-
-    def __init__(self, formats, resources, **kwargs):
-        super().__init__(formats, resources, **kwargs)
-        self.fields["format"].initial = "0"
-        self.fields["headers"].initial = default_header_mode()
-        if not any(issubclass(resource, RecordResource) for resource in resources):
-            self.fields["headers"].widget = forms.HiddenInput()
-        self.order_fields(["format", "headers"])
-
-    def header_mode(self) -> str:
-        return self.cleaned_data.get("headers") or default_header_mode()
 
 
 class StreamingExportMixin:

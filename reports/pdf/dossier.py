@@ -1,5 +1,13 @@
-"""The leader dossier: everything an appraisal meeting needs about one
-leader, on one or two A4 pages.
+"""The dossier: everything an appraisal meeting needs about one leader (or,
+for any other officer, their own record), on one or two A4 pages.
+
+A leader's dossier is titled for a leading cadre and judged by every rule;
+an officer who holds no leadership post gets an officer's dossier, judged
+only by the rules for every officer (the yearly training days): the
+five-year full-time total is a rule for leaders (indicators.md) and the
+comprehensive appraisal section is the leaders' (printed for an officer
+only when appraisals of them exist). A year before the training records
+begin shows no data, not 0 days.
 
 Sections: profile, postings, reserve-cadre status, training
 against the yearly and five-year thresholds, leader appraisals of the last
@@ -21,10 +29,11 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.platypus import Paragraph
 
 from audit.models import Audit
-from core import disclosure
+from core import dates, disclosure
 from integrity.models import Case, CaseOfficer, IntegrityAppraisal, RiskAlert
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from training.models import TrainingRecord
@@ -39,9 +48,13 @@ class TrainingYear:
     year: int
     days: Decimal
     full_time_days: Decimal
+    # False for a year before the training records begin or before the hire.
+    has_data: bool = True
 
     @property
-    def meets(self) -> bool:
+    def meets(self) -> bool | None:
+        if not self.has_data:
+            return None
         return self.days >= settings.TEAM_INDICATORS["training_days_min"]
 
 
@@ -70,6 +83,10 @@ class Dossier:
         years = settings.TEAM_INDICATORS["leader_fulltime_window_years"]
         return range(self.year - years + 1, self.year + 1)
 
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.officer.is_leader)
+
 
 def collect(officer: Officer, year: int, reader) -> Dossier:
     """Read everything the dossier prints, in a fixed number of queries."""
@@ -92,9 +109,14 @@ def collect(officer: Officer, year: int, reader) -> Dossier:
             .annotate(total=Sum("days"), full=Sum("days", filter=Q(mode=TrainingRecord.Mode.FULL_TIME)))
             .order_by("y")
         }
+        records_since = dates.year_choices().since or d.window[0]
+        hired = officer.hire_date.year if officer.hire_date else records_since
         d.training = [
             TrainingYear(
-                y, per_year.get(y, {}).get("total") or Decimal(0), per_year.get(y, {}).get("full") or Decimal(0)
+                y,
+                per_year.get(y, {}).get("total") or Decimal(0),
+                per_year.get(y, {}).get("full") or Decimal(0),
+                has_data=y >= max(records_since, hired) or y in per_year,
             )
             for y in d.window
         ]
@@ -154,9 +176,12 @@ def story(d: Dossier) -> list:
     s = layout.styles()
     o = d.officer
     ti = settings.TEAM_INDICATORS
-    out: list = [
-        Paragraph(layout.text(_("Appraisal dossier of a leading cadre (%(year)s)") % {"year": d.year}), s.title),
-    ]
+    title = (
+        _("Appraisal dossier of a leading cadre (%(year)s)")
+        if d.is_leader
+        else _("Appraisal dossier of an officer (%(year)s)")
+    )
+    out: list = [Paragraph(layout.text(title % {"year": d.year}), s.title)]
 
     # --- profile
     out.append(layout.heading(_("Profile")))
@@ -245,7 +270,12 @@ def story(d: Dossier) -> list:
     if d.training is not None:
         out.append(layout.heading(_("Training")))
         minimum = ti["training_days_min"]
-        rows = [[str(t.year), fmt_days(t.days), fmt_days(t.full_time_days), met_label(t.meets)] for t in d.training]
+        rows = [
+            [str(t.year), fmt_days(t.days), fmt_days(t.full_time_days), met_label(t.meets)]
+            if t.has_data
+            else [str(t.year), _("no data"), _("no data"), met_label(None)]
+            for t in d.training
+        ]
         out.append(
             layout.table(
                 [
@@ -256,29 +286,14 @@ def story(d: Dossier) -> list:
                 ],
                 rows,
                 [0.2 * w, 0.27 * w, 0.27 * w, 0.26 * w],
-                highlight=[i for i, t in enumerate(d.training) if not t.meets],
+                highlight=[i for i, t in enumerate(d.training) if t.meets is False],
             )
         )
-        required = ti["leader_fulltime_days_min"]
-        total_met = d.full_time_total >= required
-        out.append(
-            Paragraph(
-                layout.text(
-                    _("Full-time training %(first)s–%(last)s: %(days)s days against %(required)s days — %(met)s.")
-                    % {
-                        "first": d.window[0],
-                        "last": d.window[-1],
-                        "days": fmt_days(d.full_time_total),
-                        "required": required,
-                        "met": met_label(total_met),
-                    }
-                ),
-                s.body,
-            )
-        )
+        if d.is_leader:
+            out.append(Paragraph(layout.text(_full_time_sentence(d)), s.body))
 
-    # --- leader appraisals
-    if d.appraisals is not None:
+    # --- leader appraisals (an officer's only when there are any)
+    if d.appraisals is not None and (d.is_leader or d.appraisals):
         out.append(layout.heading(_("Comprehensive appraisals of the last five years")))
         by_year = {a.year: a for a in d.appraisals}
         rows = []
@@ -294,7 +309,9 @@ def story(d: Dossier) -> list:
             )
         out.append(
             layout.table(
-                [_("Year"), _("Grade"), _("Score"), _("Comment")], rows, [0.12 * w, 0.18 * w, 0.12 * w, 0.58 * w]
+                [_("Year"), _("Grade"), pgettext("appraisal", "Score"), _("Comment")],
+                rows,
+                [0.12 * w, 0.18 * w, 0.12 * w, 0.58 * w],
             )
         )
 
@@ -367,6 +384,26 @@ def story(d: Dossier) -> list:
     out.append(layout.spacer(3))
     out.append(layout.note(_("Signature of the appraisal team: ____________________    Date: ____________")))
     return out
+
+
+def _full_time_sentence(d: Dossier) -> str:
+    """The leader's five-year full-time total against the rule. Years
+    without records count as no data: a total still short of the rule is
+    not judged, one that already meets it is."""
+    required = settings.TEAM_INDICATORS["leader_fulltime_days_min"]
+    missing = [t.year for t in d.training if not t.has_data]
+    total_met = d.full_time_total >= required
+    values = {
+        "first": d.window[0],
+        "last": d.window[-1],
+        "days": fmt_days(d.full_time_total),
+        "required": required,
+        "met": met_label(True if total_met else None if missing else False),
+    }
+    sentence = _("Full-time training %(first)s–%(last)s: %(days)s days against %(required)s days — %(met)s.") % values
+    if missing:
+        sentence += " " + _("No records for %(years)s.") % {"years": "、".join(str(y) for y in missing)}
+    return sentence
 
 
 def render(officer: Officer, year: int, reader=None, *, request=None, path: str = "") -> bytes:

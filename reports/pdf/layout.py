@@ -61,6 +61,9 @@ def styles() -> Styles:
                 spaceBefore=3.5 * mm,
                 spaceAfter=1.5 * mm,
                 textColor=colors.HexColor("#1f3b5a"),
+                # A heading moves to the next page with its table, never
+                # left alone at the bottom of a page.
+                keepWithNext=1,
             ),
             body=body,
             small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5),

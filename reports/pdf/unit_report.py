@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
-from core import disclosure
+from core import dates, disclosure
 from core import indicators as engine
 from core.indicators import born_for_age_at_year_end, comparison_text, on_roll_at_year_end, percent
 from org.models import Unit
@@ -50,7 +50,9 @@ WITHHELD_MARK = "*"
 def cell_text(figure: engine.Figure | None) -> str:
     if figure is None:
         return "—"
-    return WITHHELD_MARK if figure.suppressed else percent(figure.value)
+    if figure.suppressed:
+        return WITHHELD_MARK
+    return _("no data") if figure.value is None else percent(figure.value)
 
 
 def numerator_text(figure: engine.Figure) -> str:
@@ -121,16 +123,17 @@ def collect(unit: Unit, year: int, reader) -> UnitReport:
     def shown(indicator, figure, unit_id):
         return disclosure.disclose(figure, indicator=indicator, reads_records=unit_id in entitled)
 
-    roots = Unit.objects.filter(pk=unit.pk)
-    r.figures = [
-        shown(i, i.figure(*i.counts(year=year, roots=roots).get(unit.pk, (0, 0))), unit.pk) for i in r.indicators
-    ]
+    # Years before the first year with records show no data, not 0%.
+    since = dates.year_choices().since
     r.trends = {
-        i.key: [(y, shown(i, f, unit.pk)) for y, f in engine.trend(i, year=year, unit=unit)] for i in r.indicators
+        i.key: [(y, shown(i, f, unit.pk)) for y, f in engine.trend(i, year=year, unit=unit, since=since)]
+        for i in r.indicators
     }
+    r.figures = [r.trends[i.key][-1][1] for i in r.indicators]
     for indicator in r.indicators:
         r.breakdown[indicator.key] = {
-            child.pk: shown(indicator, f, child.pk) for child, f in engine.breakdown(indicator, year=year, unit=unit)
+            child.pk: shown(indicator, f, child.pk)
+            for child, f in engine.breakdown(indicator, year=year, unit=unit, since=since)
         }
     r.teams = _team_ages(unit, year, reader)
     r.gaps = _gaps(r.indicators, unit, year, reader)

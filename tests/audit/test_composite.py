@@ -20,6 +20,7 @@ from core import indicators as engine
 from org.models import Unit
 from org.services import unit_scope_rebuild
 from tests.audit.factories import AuditFactory, InternalControlFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +125,28 @@ def test_it_answers_404_outside_the_users_scope(client, bob, alice, erin, assess
     client.force_login(bob)
     assert client.get(reverse("audit:composite"), {"unit": "9200", "year": YEAR}).status_code == 404
     assert client.get(reverse("audit:composite"), {"unit": "0000", "year": YEAR}).status_code == 404
-    # HR or audit of one customs: not a composite scope (not hq, an office or leadership).
+
+
+def test_it_explains_who_may_see_it_to_a_user_who_sees_the_unit(client, alice, erin, assessed):
+    """HR or audit of one customs: not a composite scope (not hq, an office or
+    leadership). They see that customs anyway, so the page says who may see
+    the table (403) instead of a bare 404; a unit they do not see stays 404."""
     client.force_login(alice)
-    assert client.get(reverse("audit:composite"), {"year": YEAR}).status_code == 404
+    response = client.get(reverse("audit:composite"), {"year": YEAR}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 403
+    assert response.context["unit"].code == "5100"
+    assert "谁可查看综合评估" in response.content.decode()
+    assert "rows" not in response.context
+    assert client.get(reverse("audit:composite"), {"unit": "0000", "year": YEAR}).status_code == 404
     client.force_login(erin)
-    assert client.get(reverse("audit:composite_export"), {"unit": "5100", "year": YEAR}).status_code == 404
+    assert client.get(reverse("audit:composite_export"), {"unit": "5100", "year": YEAR}).status_code == 403
+    assert client.get(reverse("audit:composite_export"), {"unit": "0200", "year": YEAR}).status_code == 404
+
+
+def test_it_answers_404_to_a_user_without_any_grant(client, assessed):
+    client.force_login(UserFactory())
+    assert client.get(reverse("audit:composite"), {"year": YEAR}).status_code == 404
+    assert client.get(reverse("audit:composite"), {"unit": "0000", "year": YEAR}).status_code == 404
 
 
 def test_it_exports_the_ranked_table_to_xlsx(client, dora, assessed):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from audit.models import Audit, Finding
 from tests.audit.factories import AuditFactory, FindingFactory
-from tests.factories import OfficerFactory, PostingFactory, UserFactory
+from tests.factories import LeaderAppraisalFactory, OfficerFactory, PostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,10 +145,28 @@ def test_it_answers_404_for_a_unit_outside_the_grant(client, erin, hank, plan_da
     assert get_plan(client, erin, unit="no-such-unit").status_code == 404
 
 
-def test_it_answers_404_to_roles_that_do_not_read_audits(client, alice, bob, plan_data):
-    assert get_plan(client, alice).status_code == 404
-    assert get_plan(client, bob).status_code == 404
+def test_it_explains_to_roles_that_do_not_read_audits_who_may_see_it(client, alice, bob, plan_data):
+    """HR and supervision see their units, so the plan says who may see it
+    (403) and shows none of it; a user without any grant gets 404."""
+    for user, code in ((alice, "5100"), (bob, "9100")):
+        response = get_plan(client, user)
+        assert response.status_code == 403
+        assert response.context["unit"].code == code
+        assert "units_due" not in response.context
+    assert get_plan(client, alice, unit="0200").status_code == 404
     assert get_plan(client, UserFactory()).status_code == 404
+
+
+def test_it_opens_on_the_last_day_of_the_dashboards_default_year(client, tree, erin, plan_data):
+    """The records stop in 2009 (an appraisal of 2009 is the latest), so the
+    dashboard opens on 2009, and so does the plan: as of 2009-12-31."""
+    LeaderAppraisalFactory(officer=OfficerFactory(unit=tree["5100"]), year=2009)
+    client.force_login(erin)
+    response = client.get(reverse("audit:plan"))
+    assert response.context["as_of"] == dt.date(2009, 12, 31)
+    response = client.get(reverse("audit:plan"), {"as_of": "abc"})
+    assert response.context["as_of"] == dt.date(2009, 12, 31)
+    assert "2009-12-31" in response.context["problem"]
 
 
 def test_it_explains_a_malformed_date(client, erin, plan_data):

@@ -131,10 +131,11 @@ def picker_codes(response) -> set[str]:
 @pytest.mark.parametrize(
     "persona, codes",
     [
-        ("alice", {"5100"}),
-        ("bob", {"9100", "5100", "5200"}),
+        # Every unit in scope, down to the departments.
+        ("alice", {"5100", "5101", "5102"}),
+        ("bob", {"9100", "5100", "5101", "5102", "5200", "5201"}),
         ("charlie", {"0200"}),
-        ("dora", {"0000", "9100", "9200", "5100", "5200", "0200"}),
+        ("dora", {"0000", "9100", "9200", "5100", "5101", "5102", "5200", "5201", "0200"}),
     ],
 )
 def test_it_offers_each_persona_only_their_scopes(client, request, persona, codes):
@@ -150,7 +151,7 @@ def test_it_offers_a_superuser_the_whole_service(client, tree):
     root = UserFactory(username="root", is_superuser=True)
     response = login(client, root).get(DASHBOARD)
     assert response.context["unit"].code == "0000"
-    assert picker_codes(response) == {"0000", "9100", "9200", "5100", "5200", "0200"}
+    assert picker_codes(response) == set(tree)
     assert login(client, root).get(DASHBOARD + "?unit=5102").status_code == 200
 
 
@@ -253,9 +254,13 @@ def test_it_draws_five_years_of_trend(client, trained_service, dora):
     assert chart.startswith("<svg")
     for year in range(2005, 2010):
         assert f">{year}</text>" in chart
-    # All six were employed since 2000; only A trained before 2009.
-    assert chart.count("<circle") == 5
-    assert "2005: 0% (0 / 6)" in chart
+    # The training records begin in 2007 (F's course): 2005 and 2006 have no
+    # data, not a 0% that misses the target. All six were employed since
+    # 2000; F trained in 2007, A in 2008.
+    assert chart.count("<circle") == 3
+    assert "2005: 0%" not in chart and "2006: 0%" not in chart
+    assert chart.count('class="chart-nodata"') == 2
+    assert "2007: 16.7% (1 / 6)" in chart
     assert "2008: 16.7% (1 / 6)" in chart
     assert "2009: 50% (3 / 6)" in chart
     assert 'class="chart-target"' in chart
@@ -303,13 +308,16 @@ def test_it_explains_a_bad_year_and_shows_the_default(client, trained_service, a
 def test_it_defaults_to_the_last_complete_year_with_records():
     years = selectors.year_choices(today=D(2026, 5, 1))
     assert years.default == 2025  # no records: last year
+    assert years.since is None  # and no year is cut as "before the records"
 
 
 def test_it_offers_the_years_that_have_records(trained_service):
     years = selectors.year_choices(today=D(2026, 5, 1))
     assert years.default == 2009
     assert years.choices == [2009, 2008, 2007]
-    assert selectors.year_choices(today=D(2009, 6, 1)) == selectors.Years(default=2008, choices=[2009, 2008, 2007])
+    assert selectors.year_choices(today=D(2009, 6, 1)) == selectors.Years(
+        default=2008, choices=[2009, 2008, 2007], since=2007
+    )
 
 
 @pytest.mark.parametrize(
