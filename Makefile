@@ -36,8 +36,14 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py load_demo --scale $(SCALE) --reset
 
+# The web server with one background worker beside it (the database task
+# backend: no other server); the day's schedules (risk scan, reminders) run
+# once first. Ctrl-C stops both. E-mail goes to the console.
 demo: demo-data
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (log in at /accounts/login/)"
+	$(DEMO_ENV) $(PY) manage.py run_schedules
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (log in at /accounts/login/), one job worker beside it"
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload --queue-name default & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Rebuild the zh-hans translations after changing user-facing strings.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("integrity/", include("integrity.urls")),
     path("audit/", include("audit.urls")),
     path("api/", include("api.urls")),
+    path("", include("jobs.urls")),
     # The dashboard is the landing page after login.
     path("", include("dashboard.urls")),
 ]
