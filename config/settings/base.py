@@ -483,10 +483,15 @@ JOBS = {
     "chunk_bytes": 1024 * 1024,
 }
 
-# --- Reminders (jobs/reminders, docs/jobs.md): the colour thresholds of a
-# rectification deadline are RECTIFICATION's; HR's training reminder starts
-# on this month and day of each year.
+# --- Reminders (docs/jobs.md). The colour thresholds of a rectification
+# deadline are RECTIFICATION's (yellow_days, red_days).
 REMINDERS = {
+    # Supervision: an alert raised within this many days is new; one still
+    # open or in review this many days after it was raised is past its due date.
+    "new_alert_days": int(os.environ.get("REMINDER_NEW_ALERT_DAYS", "7")),
+    "alert_review_days": int(os.environ.get("REMINDER_ALERT_REVIEW_DAYS", "30")),
+    # HR: the training shortfalls are reminded from this (month, day) of each
+    # year to its end, once a month per unit.
     "training_from": (10, 1),
 }
 EMAIL_BACKEND = os.environ.get(
