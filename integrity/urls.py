@@ -6,6 +6,7 @@ app_name = "integrity"
 
 urlpatterns = [
     path("alerts/", views.alert_list, name="alert_list"),
+    path("scan/", views.scan_start, name="scan_start"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert_action"),
     path("units/<str:code>/risk-points/", views.risk_register, name="risk_register"),

@@ -20,12 +20,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.evidence import evidence_response
+from jobs.services import job_start
 from org.models import Unit
 from org.roles import Role
-from org.scoping import has_grant, units_in_scope
+from org.scoping import has_grant, sees_everything, units_in_scope
 
 from .models import AccessLog, Case, CaseEvidence, Complaint, RiskAlert
 from .selectors import alert_queue, officer_context, risk_point_register
@@ -37,6 +38,7 @@ from .services import (
     alert_start_review,
     case_evidence_attach,
 )
+from .tasks import risk_scan
 
 
 def _require_desk(user):
@@ -313,3 +315,25 @@ def case_evidence_download(request, evidence_id):
             request=request,
         )
         return evidence_response(evidence)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scan_start(request):
+    """Run the risk scan now, as a background job (the schedule runs it
+    daily). It writes alerts across the service: superusers only."""
+    if not sees_everything(request.user):
+        raise Http404
+    as_of = timezone.localdate()
+    title = _("Integrity-risk scan at %(date)s") % {"date": as_of.isoformat()}
+    if request.method == "POST":
+        job_start(
+            task=risk_scan,
+            kind="risk_scan",
+            title=title,
+            scope=_("whole service"),
+            params={"as_of": as_of.isoformat()},
+            acting_user=request.user,
+        )
+        return redirect("jobs:list")
+    return render(request, "jobs/start.html", {"title": title, "what": _("every rule over every officer and unit")})

@@ -89,7 +89,7 @@ def appraisal_batch(request, code: str):
         return HttpResponseRedirect(reverse("jobs:list"))
     return render(
         request,
-        "reports/start_job.html",
+        "jobs/start.html",
         {"title": title, "unit": unit, "year": year, "what": _("one PDF per leader, in one zip")},
     )
 
@@ -116,6 +116,6 @@ def unit_reports_batch(request, code: str):
         return HttpResponseRedirect(reverse("jobs:list"))
     return render(
         request,
-        "reports/start_job.html",
+        "jobs/start.html",
         {"title": title, "unit": unit, "year": year, "what": _("one report per unit, in one zip")},
     )

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import CacheStorage
 
+from . import jobs as import_jobs
 from .formats import EXPORT_FORMATS
 from .services import records_import
 
@@ -88,6 +89,14 @@ class RecordImportMixin:
         extra = {}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
+            data = upload.read()
+            upload.seek(0)
+            if import_jobs.is_large(data, upload.name):
+                job = import_jobs.preview_start(
+                    kind=self._record_kind(request), data=data, file_name=upload.name, acting_user=request.user
+                )
+                messages.info(request, _("A large file: it is checked in the background, see My jobs."))
+                return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
             # The service bounds the file (its size first, before reading).
             outcome = records_import(
                 kind=self._record_kind(request),
