@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data messages bench bench-import bench-import-memory bench-pdf bench-indicators clean
+.PHONY: install test demo demo-data messages bench bench-import bench-import-memory bench-pdf bench-indicators bench-zip clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -70,6 +70,12 @@ bench-import-memory: install
 # Time one appraisal dossier (target <= 0.3 s) and a 200-dossier batch.
 bench-pdf: install
 	$(PY) bench/pdf.py
+
+# The national dossier zip as a job with one worker and with two: speed-up
+# and the workers' peak memory (docs/jobs.md), e.g.
+# BENCH_ARGS="--leaders 100000 --postgres postgres://postgres@127.0.0.1:5432/".
+bench-zip: install
+	$(PY) bench/dossier_zip.py $(BENCH_ARGS)
 
 # The indicators at national scope on 100,000 officers and ~10 million
 # training records (PostgreSQL; the first run loads the data, minutes)
