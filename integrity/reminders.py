@@ -19,7 +19,8 @@ from jobs.recipients import grant_holders
 from jobs.registry import Reminder, register_reminder
 from org.roles import Role
 
-from .models import RiskAlert
+from .models import AccessLog, RiskAlert
+from .services import access_log_record
 
 GROUP = gettext_lazy("Supervision")
 
@@ -57,5 +58,21 @@ def overdue_alerts(as_of: dt.date):
             yield _message(user, alert, "alerts_overdue", f"alert-overdue:{alert.pk}", title)
 
 
-register_reminder("alerts_new", gettext_lazy("New integrity-risk alerts in my scope"), GROUP, new_alerts, order=100)
-register_reminder("alerts_overdue", gettext_lazy("Alerts past their review date"), GROUP, overdue_alerts, order=110)
+def log_sent(reminder: Reminder) -> None:
+    """A message naming an alert shows it: the access log says so (access.md)."""
+    for model, ids in reminder.records:
+        access_log_record(
+            user=reminder.recipient,
+            action=AccessLog.Action.REPORT,
+            model=model,
+            object_ids=ids,
+            path=f"reminder:{reminder.key}",
+        )
+
+
+register_reminder(
+    "alerts_new", gettext_lazy("New integrity-risk alerts in my scope"), GROUP, new_alerts, order=100, sent=log_sent
+)
+register_reminder(
+    "alerts_overdue", gettext_lazy("Alerts past their review date"), GROUP, overdue_alerts, order=110, sent=log_sent
+)

@@ -41,6 +41,9 @@ class ReminderKind:
     group: str
     build: Callable[[dt.date], Iterable[Reminder]] | None
     order: int = 100
+    # Called in the sending transaction for each message sent (an access
+    # log for a need-to-know kind): a message that cannot be logged is not sent.
+    sent: Callable[[Reminder], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,10 @@ _kinds: dict[str, ReminderKind] = {}
 _schedules: dict[str, Schedule] = {}
 
 
-def register_reminder(key: str, label, group, build=None, order: int = 100) -> None:
+def register_reminder(key: str, label, group, build=None, order: int = 100, sent=None) -> None:
     """``build(as_of)`` yields the reminders due on ``as_of``; a kind without
     one (a finished job) is sent by the code that knows the fact."""
-    _kinds[key] = ReminderKind(key, label, group, build, order)
+    _kinds[key] = ReminderKind(key, label, group, build, order, sent)
 
 
 def register_schedule(name: str, label, run, order: int = 100) -> None:

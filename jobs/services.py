@@ -187,6 +187,7 @@ def reminders_deliver(reminders: Iterable[Reminder]) -> int:
             continue
         if not _still_visible(reminder):
             continue
+        kind = registry.reminder_kind(reminder.kind)
         try:
             with transaction.atomic():
                 Notification.objects.create(
@@ -199,6 +200,8 @@ def reminders_deliver(reminders: Iterable[Reminder]) -> int:
                     shown=inbox,
                     emailed=email,
                 )
+                if kind is not None and kind.sent is not None:
+                    kind.sent(reminder)
         except IntegrityError:
             continue  # sent by a run at the same moment
         if email:

@@ -93,7 +93,7 @@ def test_it_rechecks_the_owners_access_when_the_job_runs(leaders, dora, client, 
     run_jobs()
     job = Job.objects.get()
     assert job.status == "failed"
-    assert "5100" in job.error and "no longer" in job.error
+    assert job.error == "您已无权访问单位 5100，任务已停止。"
     assert not job.chunks.exists()
     page = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert job.error in page.content.decode()

@@ -36,7 +36,8 @@ def test_it_previews_and_writes_a_large_file_in_jobs(client, alice, officers, ru
     assert preview.chunks.count() > 1
     run_jobs()
     preview.refresh_from_db()
-    assert preview.status == "succeeded" and "2 rows: 2 created" in preview.summary
+    # Written by the worker, in the site's language.
+    assert preview.status == "succeeded" and "共 2 行：新增 2 条" in preview.summary
     assert not Officer.objects.filter(staff_no__startswith="T").exists()
     page = client.get(f"/jobs/{preview.pk}/")
     confirm = f"/imports/{preview.pk}/confirm/"
@@ -49,7 +50,7 @@ def test_it_previews_and_writes_a_large_file_in_jobs(client, alice, officers, ru
     assert not preview.chunks.exists()  # the upload moved to the write job
     run_jobs()
     write.refresh_from_db()
-    assert write.status == "succeeded" and "2 created" in write.summary
+    assert write.status == "succeeded" and write.summary.startswith("已导入：共 2 行：新增 2 条")
     assert set(Officer.objects.filter(staff_no__startswith="T").values_list("staff_no", flat=True)) == {
         "T0001",
         "T0002",
@@ -73,7 +74,8 @@ def test_it_says_why_a_large_file_was_refused(client, alice, charlie, officers, 
     run_jobs()
     job = Job.objects.get()
     assert job.status == "failed"
-    assert job.error.startswith("Nothing was imported. The file has these problems:\nrow 2, column")
+    assert job.error.startswith("未导入任何数据。文件存在以下问题：\n")
+    assert "0200" in job.error.splitlines()[1]
     assert not job.chunks.exists()
     client.force_login(charlie)
     assert client.post(f"/imports/{job.pk}/confirm/").status_code == 404
@@ -87,7 +89,7 @@ def test_it_rechecks_the_import_grant_when_the_job_runs(client, alice, officers,
     UnitUserObjectPermission.objects.filter(user=alice).delete()
     run_jobs()
     job = Job.objects.get()
-    assert job.status == "failed" and "no longer import" in job.error
+    assert job.status == "failed" and job.error == "您已无权导入关员，任务已停止。"
 
 
 @pytest.mark.parametrize("rows, large", [(1, False), (2, True)])

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from audit.models import RectificationItem
-from integrity.models import RiskAlert
+from integrity.models import AccessLog, RiskAlert
 from jobs.models import Notification, ReminderPreference
 from jobs.registry import Reminder
 from jobs.services import reminders_deliver, reminders_send
@@ -87,10 +87,19 @@ def test_it_tells_supervision_of_new_alerts_in_scope_only(alerts):
     }
     message = Notification.objects.get(recipient__username="tj_sup")
     assert message.url == f"/integrity/alerts/{a['tj'].pk}/" and message.body == "fact"
+    # A message naming an alert shows it: one access-log row per message.
+    assert sorted(AccessLog.objects.values_list("username", "object_ids", "action")) == sorted(
+        [
+            ("gz_sup", str(a["gz"].pk), "report"),
+            ("gz_sup", str(a["about_suspect"].pk), "report"),
+            ("suspect", str(a["gz"].pk), "report"),
+            ("tj_sup", str(a["tj"].pk), "report"),
+        ]
+    )
     # A second run the same day, or the next, sends nothing again.
     assert reminders_send(as_of=D(2009, 6, 1), kinds=["alerts_new"]) == {"alerts_new": 0}
     assert reminders_send(as_of=D(2009, 6, 2), kinds=["alerts_new"]) == {"alerts_new": 0}
-    assert Notification.objects.count() == 4
+    assert Notification.objects.count() == 4 and AccessLog.objects.count() == 4
 
 
 def test_it_tells_supervision_of_alerts_past_their_review_date(alerts, settings):
@@ -314,10 +323,10 @@ def test_it_reminds_hr_of_leaders_and_reserve_cadres_short_of_full_time_training
 def test_it_runs_the_schedules_once_a_day(alerts, capsys):
     call_command("run_schedules", as_of="2009-06-01")
     first = capsys.readouterr().out
-    assert "risk_scan:" in first and "reminders:" in first and "already ran" not in first
+    assert "risk_scan:" in first and "reminders:" in first and "已运行过" not in first
     count = Notification.objects.count()
     assert count > 0
     call_command("run_schedules", as_of="2009-06-01")
     second = capsys.readouterr().out
-    assert second.count("already ran") == 3
+    assert second.count("2009-06-01 已运行过") == 3
     assert Notification.objects.count() == count
