@@ -108,3 +108,26 @@ def test_it_zips_only_the_units_leaders_the_owner_sees(leaders, alice, client, r
     job = Job.objects.get()
     with zipfile.ZipFile(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))) as archive:
         assert archive.namelist() == ["L0001_张伟.pdf", "L0002_李娜.pdf"]
+
+
+def test_it_zips_the_reports_of_the_unit_and_its_units_for_their_reader(
+    tree, alice, charlie, client, run_jobs, committing
+):
+    client.force_login(charlie)  # HR at Tianjin: not Guangzhou's reports
+    assert client.get(f"/reports/units/5100/reports.zip?year={YEAR}").status_code == 404
+    assert client.post(f"/reports/units/5100/reports.zip?year={YEAR}").status_code == 404
+    client.force_login(alice)
+    page = client.get(f"/reports/units/5100/reports.zip?year={YEAR}")
+    assert page.status_code == 200 and "开始" in page.content.decode()
+    with committing():
+        assert client.post(f"/reports/units/5100/reports.zip?year={YEAR}").status_code == 302
+    run_jobs()
+    job = Job.objects.get()
+    assert (job.status, job.done, job.total) == ("succeeded", 3, 3)
+    content = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.namelist() == [
+            f"5100_广州海关_{YEAR}.pdf",
+            f"5101_黄埔海关_{YEAR}.pdf",
+            f"5102_黄埔海关查验科_{YEAR}.pdf",
+        ]
