@@ -118,7 +118,7 @@ def test_it_zips_the_reports_of_the_unit_and_its_units_for_their_reader(
     assert client.post(f"/reports/units/5100/reports.zip?year={YEAR}").status_code == 404
     client.force_login(alice)
     page = client.get(f"/reports/units/5100/reports.zip?year={YEAR}")
-    assert page.status_code == 200 and "开始" in page.content.decode()
+    assert page.status_code == 200 and "开始生成" in page.content.decode()
     with committing():
         assert client.post(f"/reports/units/5100/reports.zip?year={YEAR}").status_code == 302
     run_jobs()
