@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from jobs.models import Job, Notification, ReminderPreference
+from jobs.models import Job, JobChunk, Notification, ReminderPreference
 
 
 def _notify(user, key, title):
@@ -68,3 +68,18 @@ def test_it_lists_searches_sorts_and_pages_my_jobs(client, alice, charlie):
     assert client.get("/jobs/", {"q": "别人"}).context["jobs"] == []
     expired = Job.objects.get(title="过期任务")
     assert client.get(f"/jobs/{expired.pk}/").status_code == 404
+
+
+def test_it_deletes_jobs_and_their_files_once_their_results_expire(alice, settings):
+    from jobs.files import store_bytes
+    from jobs.services import job_succeed, jobs_prune
+
+    settings.JOBS = {**settings.JOBS, "result_days": 7}
+    job = Job.objects.create(owner=alice, kind="dossier_zip", title="t")
+    store_bytes(job, "result", b"zip")
+    job_succeed(job, result_name="a.zip", result_type="application/zip", result_bytes=3)
+    job.refresh_from_db()
+    assert job.expires_at - job.finished_at == dt.timedelta(days=7)
+    assert jobs_prune(now=job.finished_at + dt.timedelta(days=7) - dt.timedelta(seconds=1)) == 0
+    assert jobs_prune(now=job.finished_at + dt.timedelta(days=7)) == 1
+    assert not Job.objects.exists() and not JobChunk.objects.exists()
