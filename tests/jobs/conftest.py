@@ -4,13 +4,22 @@ as ``manage.py db_worker --batch`` does."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 
 def work_queue(worker_id: str = "test-worker", max_tasks: int | None = None) -> None:
-    Worker(
+    # The worker closes "old" connections between tasks; in the test's
+    # transaction that would close the test's own (PostgreSQL) connection.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        _work(worker_id, max_tasks)
+
+
+def _work(worker_id: str, max_tasks: int | None) -> None:
+    db_worker.Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
