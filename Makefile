@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-export bench-pdf bench-indicators clean
+.PHONY: install test demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-export bench-pdf bench-indicators bench-zip clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -36,8 +36,14 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py load_demo --scale $(SCALE) --reset
 
+# The web server with one background worker beside it (the database task
+# backend: no other server); the day's schedules (risk scan, reminders) run
+# once first. Ctrl-C stops both. E-mail goes to the console.
 demo: demo-data
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (log in at /accounts/login/)"
+	$(DEMO_ENV) $(PY) manage.py run_schedules
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (log in at /accounts/login/), one job worker beside it"
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload --queue-name default & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production server (gunicorn, config/gunicorn.py: 2 x cores + 1 workers,
@@ -88,6 +94,12 @@ bench-export: install
 # Time one appraisal dossier (target <= 0.3 s) and a 200-dossier batch.
 bench-pdf: install
 	$(PY) bench/pdf.py
+
+# The national dossier zip as a job with one worker and with two: speed-up
+# and the workers' peak memory (docs/jobs.md), e.g.
+# BENCH_ARGS="--leaders 100000 --postgres postgres://postgres@127.0.0.1:5432/".
+bench-zip: install
+	$(PY) bench/dossier_zip.py $(BENCH_ARGS)
 
 # The indicators at national scope on 100,000 officers and ~10 million
 # training records (PostgreSQL; the first run loads the data, minutes)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core.importing.views import import_confirm
 from integrity.admin import AccessLoggedAutocompleteView
 
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("people/", include("people.urls")),
     path("api/", include("api.urls")),
+    path("", include("jobs.urls")),
+    path("imports/<uuid:job_id>/confirm/", import_confirm, name="import_confirm"),
     # The dashboard is the landing page after login.
     path("", include("dashboard.urls")),
 ]

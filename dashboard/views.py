@@ -83,6 +83,11 @@ def _links(access, unit, year) -> list[dict]:
             reverse("reports:unit_report_pdf", args=[unit.code]) + f"?year={year}",
         ),
         (
+            _("Reports of all units (zip)"),
+            access.may_read_unit_report(unit),
+            reverse("reports:unit_reports_batch", args=[unit.code]) + f"?year={year}",
+        ),
+        (
             _("All leader dossiers (zip)"),
             access.may_read_dossiers(unit),
             reverse("reports:appraisal_batch", args=[unit.code]) + f"?year={year}",

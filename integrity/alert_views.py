@@ -23,8 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
+from jobs.services import job_start
 from org.access import request_access
+from org.scoping import sees_everything
 
 from .alert_selectors import (
     DEFAULT_SORT,
@@ -56,6 +59,7 @@ from .services import (
     alert_refer_to_case,
     alert_start_review,
 )
+from .tasks import risk_scan
 
 PAGE_SIZE = 25
 DATE_HELP = gettext_lazy("Write the date as YYYY-MM-DD, for example 2026-12-31.")
@@ -472,3 +476,25 @@ def _perform(request, alert, action, data):
             acting_user=user,
         )
         messages.success(request, _("Case %(no)s opened from this alert.") % {"no": case.case_no})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scan_start(request):
+    """Run the risk scan now, as a background job (the schedule runs it
+    daily). It writes alerts across the service: superusers only."""
+    if not sees_everything(request.user):
+        raise Http404
+    as_of = timezone.localdate()
+    title = _("Integrity-risk scan at %(date)s") % {"date": as_of.isoformat()}
+    if request.method == "POST":
+        job_start(
+            task=risk_scan,
+            kind="risk_scan",
+            title=title,
+            scope=_("whole service"),
+            params={"as_of": as_of.isoformat()},
+            acting_user=request.user,
+        )
+        return redirect("jobs:list")
+    return render(request, "jobs/start.html", {"title": title, "what": _("every rule over every officer and unit")})

@@ -8,19 +8,23 @@ the last year with records if they stop earlier).
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dates import default_year, year_from_query
+from jobs.services import job_start
+from org.access import request_access
 
-from . import access
-from .pdf import batch, dossier, unit_report
+from . import access, tasks
+from .pdf import dossier, unit_report
 
 
 def _year(request) -> tuple[int | None, str | None]:
@@ -61,14 +65,58 @@ def unit_report_pdf(request, code: str):
     return _download(pdf, f"{unit.code}_{unit.name}_{year}.pdf", "application/pdf")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
-@transaction.atomic
 def appraisal_batch(request, code: str):
+    """All leader dossiers of the unit (the whole service at the head
+    office) as one zip, made by a background job: GET offers it, POST starts
+    it and goes to My jobs."""
     year, problem = _year(request)
     if problem:
         return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     unit = access.unit_or_404(code, request.user)
-    buffer = io.BytesIO()
-    batch.write_zip(buffer, unit, year, request.user, request=request)
-    return _download(buffer.getvalue(), f"{unit.code}_{unit.name}_{year}.zip", "application/zip")
+    if not request_access(request).may_read_dossiers(unit):
+        raise Http404
+    title = _("All leader dossiers of %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
+    if request.method == "POST":
+        job_start(
+            task=tasks.dossier_zip,
+            kind="dossier_zip",
+            title=title,
+            scope=f"{unit.code} {unit.name}",
+            params={"unit": unit.code, "year": year},
+            acting_user=request.user,
+        )
+        return HttpResponseRedirect(reverse("jobs:list"))
+    return render(
+        request,
+        "jobs/start.html",
+        {"title": title, "unit": unit, "year": year, "what": _("one PDF per leader, in one zip")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_reports_batch(request, code: str):
+    """The reports of the unit and of every unit under it that the reader
+    may have, as one zip made by a background job."""
+    year, problem = _year(request)
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+    unit = access.report_unit_or_404(code, request.user)
+    title = _("Unit reports of %(unit)s and its units, %(year)s") % {"unit": unit.name, "year": year}
+    if request.method == "POST":
+        job_start(
+            task=tasks.unit_reports_zip,
+            kind="unit_reports",
+            title=title,
+            scope=f"{unit.code} {unit.name}",
+            params={"unit": unit.code, "year": year},
+            acting_user=request.user,
+        )
+        return HttpResponseRedirect(reverse("jobs:list"))
+    return render(
+        request,
+        "jobs/start.html",
+        {"title": title, "unit": unit, "year": year, "what": _("one report per unit, in one zip")},
+    )

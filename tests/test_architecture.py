@@ -26,15 +26,16 @@ ROOT = Path(settings.BASE_DIR)
 # Bottom to top. Packages in one layer may import each other only as
 # DOMAIN_EDGES / WITHIN_LAYER allow (and never in a circle).
 LAYERS = [
-    ("ground", ["org", "core", "accounts"]),
+    ("ground", ["org", "jobs", "core", "accounts"]),
     ("domain", ["personnel", "training", "integrity", "audit"]),
     ("surfaces", ["dashboard", "reports", "people", "api", "demo", "fixtures"]),
     ("config", ["config"]),
 ]
 # Within the ground layer the packages are ordered too: org (units, grants,
-# scoping) at the bottom, then core (import engine, admin base, indicator
-# engine), then accounts.
-GROUND_ORDER = ["org", "core", "accounts"]
+# scoping) at the bottom, then jobs (background jobs, schedules, reminders,
+# the inbox), then core (import engine, admin base, indicator engine), then
+# accounts.
+GROUND_ORDER = ["org", "jobs", "core", "accounts"]
 # A ground app's admin and import kinds are registrations: the admin site and
 # the import registry find them by autodiscovery and no module imports them.
 # They sit on core (the admin base, the import engine) like a domain app's do.

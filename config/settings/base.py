@@ -452,3 +452,55 @@ RECTIFICATION = {
     "red_days": 10,
     "completion_target": 1.00,
 }
+
+# --- Background jobs (jobs/, docs/jobs.md), written against the Django Tasks
+# API (django-tasks, the backport of Django 6's django.tasks). The database
+# backend is the embedded default: `manage.py db_worker` runs the jobs, no
+# other server needed. TASKS_BACKEND=rq with REDIS_URL switches to RQ on
+# Redis (django-tasks-rq): `manage.py rqworker default`, on as many machines
+# as needed.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT", 6 * 3600))}}
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    INSTALLED_APPS += ["django_rq"]
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'rq'.")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("jobs.context_processors.inbox")
+
+JOBS = {
+    # A finished job's result file and record are deleted this many days
+    # after it finished (`manage.py run_schedules` prunes them).
+    "result_days": int(os.environ.get("JOBS_RESULT_DAYS", "7")),
+    # An import file with more data rows than this is previewed and written
+    # by a job instead of inside the request.
+    "import_rows_threshold": int(os.environ.get("JOBS_IMPORT_ROWS_THRESHOLD", "20000")),
+    # Dossiers per part of a batch zip: the parts render on as many workers
+    # as there are, then one job step stores them in one zip.
+    "dossier_part_size": int(os.environ.get("JOBS_DOSSIER_PART_SIZE", "50")),
+    # Bytes per stored chunk of a result or upload file.
+    "chunk_bytes": 1024 * 1024,
+}
+
+# --- Reminders (docs/jobs.md). The colour thresholds of a rectification
+# deadline are RECTIFICATION's (yellow_days, red_days).
+REMINDERS = {
+    # Supervision: an alert raised within this many days is new; one still
+    # open or in review this many days after it was raised is past its due date.
+    "new_alert_days": int(os.environ.get("REMINDER_NEW_ALERT_DAYS", "7")),
+    "alert_review_days": int(os.environ.get("REMINDER_ALERT_REVIEW_DAYS", "30")),
+    # HR: the training shortfalls are reminded from this (month, day) of each
+    # year to its end, once a month per unit.
+    "training_from": (10, 1),
+}
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

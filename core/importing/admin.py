@@ -46,6 +46,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.signals import post_export
 from import_export.tmp_storages import CacheStorage
 
+from . import jobs as import_jobs
 from .annotated import annotated_file
 from .export_form import RecordExportForm, default_header_mode
 from .exporting import CHINESE, CONTENT_TYPES, csv_chunks, resource_sheet, write_xlsx
@@ -237,6 +238,14 @@ class RecordImportMixin:
             extra = self._preview_context(request, key, saved, request.GET.get("page"))
         elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
+            data = upload.read()
+            upload.seek(0)
+            if import_jobs.is_large(data, upload.name):
+                job = import_jobs.preview_start(
+                    kind=self._record_kind(request), data=data, file_name=upload.name, acting_user=request.user
+                )
+                messages.info(request, _("A large file: it is checked in the background, see My jobs."))
+                return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
             # The service bounds the file (its size first, before reading).
             outcome = records_import(
                 kind=self._record_kind(request),

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable
 from typing import BinaryIO
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from org.models import Unit
 from personnel.models import Officer
@@ -24,24 +24,31 @@ from . import dossier
 Progress = Callable[[int, int], None]
 
 
-def leaders(unit: Unit, year: int, reader) -> list[Officer]:
+def leaders_query(unit: Unit, year: int, reader) -> QuerySet:
     import datetime as dt
 
     end = dt.date(year, 12, 31)
-    return list(
+    return (
         access.visible(Officer, reader)
         .in_unit_scope(unit)
         .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=end), is_leader=True, hire_date__lte=end)
-        .select_related("unit")
         .order_by("unit__code", "staff_no")
     )
 
 
+def leaders(unit: Unit, year: int, reader) -> list[Officer]:
+    return list(leaders_query(unit, year, reader).select_related("unit"))
+
+
+def safe_name(name: str) -> str:
+    """A name fit for a file in a zip: path separators and control characters dropped."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip() or "-"
+
+
 def file_name(officer: Officer) -> str:
     # Staff numbers are unique, so they keep names apart; the name makes the
-    # zip readable. Path separators and control characters are dropped.
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", officer.name).strip() or "officer"
-    return f"{officer.staff_no}_{safe}.pdf"
+    # zip readable.
+    return f"{officer.staff_no}_{safe_name(officer.name)}.pdf"
 
 
 def write_zip(

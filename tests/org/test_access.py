@@ -138,6 +138,7 @@ def test_it_offers_exactly_the_links_whose_pages_open(client, request, tree, per
     candidates = [
         reverse("reports:unit_report_pdf", args=[code]) + "?year=2009",
         reverse("reports:appraisal_batch", args=[code]) + "?year=2009",
+        reverse("reports:unit_reports_batch", args=[code]) + "?year=2009",
         reverse("audit:composite") + query,
         reverse("audit:plan") + f"?unit={code}",
         reverse("integrity:alert_list"),

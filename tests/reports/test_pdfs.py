@@ -198,13 +198,24 @@ def test_it_zips_one_dossier_per_leader_of_the_unit(leaders, tmp_path, capsys):
     assert "2/2" in err  # the progress bar, on stderr
 
 
-def test_it_zips_only_what_the_web_reader_may_see(leaders, charlie, dora, client):
+def test_it_zips_only_what_the_web_reader_may_see(leaders, charlie, dora, client, django_capture_on_commit_callbacks):
+    """On the web the zip is a background job (tests/jobs/test_dossier_zip.py)."""
+    from jobs.models import Job
+    from tests.jobs.conftest import work_queue
+
     client.force_login(charlie)
     assert client.get("/reports/units/5100/appraisals.zip?year=2009").status_code == 404
+    assert client.post("/reports/units/5100/appraisals.zip?year=2009").status_code == 404
     client.force_login(dora)
-    response = client.get("/reports/units/5100/appraisals.zip?year=2009")
-    assert response.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+    assert client.get("/reports/units/5100/appraisals.zip?year=2009").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/reports/units/5100/appraisals.zip?year=2009").status_code == 302
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            work_queue()
+    job = Job.objects.get(owner=dora)
+    response = client.get(f"/jobs/{job.pk}/download/")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as zf:
         assert len(zf.namelist()) == 2
 
 

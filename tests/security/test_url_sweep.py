@@ -37,6 +37,7 @@ from django.utils.http import urlencode
 from audit.models import RectificationEvidence, RectificationItem
 from core import indicators as engine
 from integrity.models import Case, CaseEvidence, RiskAlert
+from jobs.models import Job
 from tests.conftest import tree_create
 from tests.shared import KeptTransaction
 
@@ -111,8 +112,16 @@ def _all_value_makers(service):
         history = model.history.filter(**{f"{model._meta.pk.attname}__in": list(sample.values())})
         return [str(pk) for pk in history.values_list("history_id", flat=True)] + ["abc"]
 
+    def job_ids(pattern: Pattern):
+        # A finished job of the admin persona: the owner's page, everyone else's 404.
+        job = Job.objects.filter(owner=s.users["admin"]).first() or Job.objects.create(
+            owner=s.users["admin"], kind="risk_scan", title="sweep", status=Job.Status.SUCCEEDED, total=1, done=1
+        )
+        return [str(job.pk), "00000000-0000-0000-0000-000000000000"]
+
     return {
         "object_id": object_ids,
+        "job_id": job_ids,
         "id": object_ids,
         # simple_history's version page: unnamed groups (record, version).
         "_0": object_ids,

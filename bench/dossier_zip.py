@@ -1,0 +1,149 @@
+"""Benchmark the national dossier zip as a background job: the same job run
+by one worker and by two (separate ``manage.py db_worker`` processes, as in
+production), printing the wall time of each, the speed-up, and each
+worker's peak memory; then the peak memory of a worker zipping one unit (a
+fraction of the dossiers) as the floor measured in the same run. Target:
+the peak does not grow with the number of dossiers (ratio near 1).
+
+On generated data (bench/pdf.py's leaders) in a throwaway SQLite database,
+or in a fresh PostgreSQL database with --postgres:
+
+    nice -n 10 .venv/bin/python bench/dossier_zip.py --leaders 200
+    .venv/bin/python bench/dossier_zip.py --leaders 100000 --postgres postgres://postgres@127.0.0.1:5432/
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+YEAR = 2009
+
+
+def setup(url: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def start(unit_code: str, owner):
+    from jobs.services import job_start
+    from reports.tasks import dossier_zip
+
+    return job_start(
+        task=dossier_zip,
+        kind="dossier_zip",
+        title=f"bench {unit_code}",
+        scope=unit_code,
+        params={"unit": unit_code, "year": YEAR},
+        acting_user=owner,
+    )
+
+
+def run_workers(count: int) -> tuple[float, list[int]]:
+    """Start ``count`` workers that work the queue empty; (wall seconds,
+    peak resident memory of each in MB)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "db_worker",
+        "--batch",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "0.2",
+        "-v0",
+    ]
+    began = time.perf_counter()
+    processes = [subprocess.Popen([*command, "--worker-id", f"bench-{i}"], env=env) for i in range(count)]
+    peaks = []
+    for process in processes:
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise SystemExit(f"a worker failed with {process.returncode}")
+        peaks.append(usage.ru_maxrss // 1024)  # kB on Linux
+    return time.perf_counter() - began, peaks
+
+
+def check(job) -> None:
+    job.refresh_from_db()
+    if job.status != "succeeded":
+        raise SystemExit(f"the job did not succeed: {job.status} {job.error}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--leaders", type=int, default=200)
+    parser.add_argument("--part-size", type=int, default=None, help="dossiers per part (JOBS_DOSSIER_PART_SIZE)")
+    parser.add_argument("--postgres", default="", help="a server URL; a fresh database is made on it")
+    args = parser.parse_args()
+    if args.part_size:
+        os.environ["JOBS_DOSSIER_PART_SIZE"] = str(args.part_size)
+    folder = tempfile.mkdtemp(prefix="bench-zip-")
+    if args.postgres:
+        import psycopg
+
+        name = f"bench_zip_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.postgres.rstrip("/") + "/postgres", autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        url = args.postgres.rstrip("/") + f"/{name}"
+    else:
+        url = f"sqlite:///{folder}/bench.sqlite3"
+    setup(url)
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from pdf import generate
+
+    print(f"generating {args.leaders} leaders ...", flush=True)
+    generate(args.leaders)
+    owner = get_user_model().objects.create(username="bench", is_superuser=True, is_staff=True)
+    part = settings.JOBS["dossier_part_size"]
+    print(f"database {url.split('://')[0]}, {args.leaders} dossiers, parts of {part}", flush=True)
+
+    results = {}
+    for workers in (1, 2):
+        job = start("B000", owner)
+        seconds, peaks = run_workers(workers)
+        check(job)
+        results[workers] = (seconds, peaks, job.result_bytes)
+        print(
+            f"{workers} worker(s): {seconds:.1f} s, peak memory {', '.join(f'{p} MB' for p in peaks)}, "
+            f"zip {job.result_bytes / 1e6:.1f} MB",
+            flush=True,
+        )
+    from jobs.models import Job
+
+    unit_job = start("B511", owner)
+    _seconds, floor = run_workers(1)
+    check(unit_job)
+    unit_dossiers = Job.objects.get(pk=unit_job.pk).total
+
+    one, two = results[1][0], results[2][0]
+    peak = max(results[1][1] + results[2][1])
+    print(f"speed-up with two workers: {one / two:.2f}x (ideal 2.00x; {os.cpu_count()} cores)")
+    print(
+        f"worker peak memory: {peak} MB for {args.leaders} dossiers vs {floor[0]} MB for one unit's "
+        f"{unit_dossiers} (floor, same run): ratio {peak / floor[0]:.2f} (target: near 1, bounded)"
+    )
+
+
+if __name__ == "__main__":
+    main()
