@@ -85,7 +85,7 @@ def log_in(browser, live_server, username):
     browser.get(f"{live_server.url}/accounts/login/")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "#login-form [type=submit]").click()
     wait(browser).until(lambda b: "/accounts/login/" not in b.current_url)
 
 

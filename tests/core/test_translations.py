@@ -85,6 +85,14 @@ def test_the_compiled_catalogue_is_up_to_date(po_path):
 
 def _python_msgids(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    # A context given by a module-level constant (CONTEXT = "import template").
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -96,7 +104,11 @@ def _python_msgids(path: Path):
         args = node.args
         if len(args) <= offset or not (isinstance(args[offset], ast.Constant) and isinstance(args[offset].value, str)):
             continue
-        context = args[0].value if offset and isinstance(args[0], ast.Constant) else None
+        context = None
+        if offset and isinstance(args[0], ast.Constant):
+            context = args[0].value
+        elif offset and isinstance(args[0], ast.Name):
+            context = constants.get(args[0].id)
         yield node.lineno, args[offset].value, context, name.startswith(("ngettext", "npgettext"))
 
 

@@ -375,8 +375,9 @@ def test_it_costs_the_same_queries_for_a_page_of_the_queue_at_any_size(
 
 # The session and user, the grants (one), the unit paths, the reviewers,
 # the filter's unit choices, the count, the page, and the access-log row
-# with its chain (savepoint, the chain's end, insert, release).
-QUEUE_QUERIES = 15
+# with its chain (savepoint, the chain's end, insert, release); the
+# navigation bar's entries (the reader's roles) and its unread-message badge.
+QUEUE_QUERIES = 17
 
 
 def test_it_offers_as_reviewers_only_supervision_covering_the_alert(client, tree, bob, carol, frank, two_alerts):

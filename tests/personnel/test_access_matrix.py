@@ -200,7 +200,9 @@ def _export(c, kind):
         return form_page.status_code, None
     form = form_page.context["form"]
     csv_index = next(value for value, label in form.fields["format"].choices if str(label).lower() == "csv")
-    data = {"format": csv_index, "resource": form.fields["resource"].initial or 0}
+    # The canonical column names and codes (the browser's default in the
+    # Chinese interface is Chinese headers).
+    data = {"format": csv_index, "resource": form.fields["resource"].initial or 0, "headers": "codes"}
     for field_name, field in form.fields.items():
         if getattr(field, "is_selectable_field", False) and field.resource_index == int(data["resource"]):
             data[field_name] = "on"

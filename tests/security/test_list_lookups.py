@@ -45,12 +45,15 @@ def _export_rows(client, query=""):
     data = {
         "format": next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv"),
         "resource": form.fields["resource"].initial or 0,
+        # The canonical column names (the Chinese interface defaults to Chinese headers).
+        "headers": "codes",
     }
     for name, field in form.fields.items():
         if getattr(field, "is_selectable_field", False) and field.resource_index == int(data["resource"]):
             data[name] = "on"
     response = client.post(f"{EXPORT}?{query}" if query else EXPORT, data)
-    return response, response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
 
 
 @pytest.mark.parametrize("persona, query", EXAMPLES)
@@ -161,7 +164,7 @@ def test_it_drops_a_search_field_into_a_kind_the_user_may_not_read(rf, service):
         ("/admin/integrity/case/?unit=1", True),
         ("/admin/integrity/case/?nosuchfield=1", True),
         ("/admin/integrity/case/?opened_date__year=abc", True),
-        ("/admin/integrity/case/?status__exact=zzz&p=999", False),
+        ("/admin/integrity/case/?status=zzz&p=999", False),
         ("/admin/integrity/inspection/?passed__exact=maybe", True),
     ],
 )
