@@ -12,6 +12,9 @@ THIRD_PARTY_APP_NAMES = {
     "rest_framework": _("Programming interface framework"),
     "drf_spectacular": _("Interface documentation"),
     "drf_spectacular_sidecar": _("Interface documentation assets"),
+    "django_tasks": _("Background tasks"),
+    "django_tasks_database": _("Background task results"),
+    "django_rq": _("Background task queue"),
 }
 
 
