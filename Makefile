@@ -6,7 +6,7 @@ PORT   ?= 8000
 SCALE  ?= 600
 DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: install test demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-export bench-pdf bench-indicators bench-zip clean
+.PHONY: install test test-browser demo demo-data serve bench-load messages bench bench-import bench-import-memory bench-export bench-pdf bench-indicators bench-zip clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -20,10 +20,15 @@ install: $(VENV)/.installed
 # In parallel on every core (pytest-xdist, one test database per worker:
 # test_<name>_gw0, _gw1 ...); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
+# The browser journeys (tests/browser: headless chromium) are their own
+# target; `make test` runs everything else.
 test: install
-	@start=$$(date +%s); $(PY) -m pytest -n $(TEST_WORKERS); status=$$?; db=$${DATABASE_URL%%:*}; \
+	@start=$$(date +%s); $(PY) -m pytest -n $(TEST_WORKERS) -m "not browser"; status=$$?; db=$${DATABASE_URL%%:*}; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time on $${db:-sqlite}, $(TEST_WORKERS) workers"; \
 	exit $$status
+
+test-browser: install
+	$(PY) -m pytest -n 0 -m browser tests/browser
 
 # The lint and format rules of ruff.toml; CI runs this before the tests.
 .PHONY: lint
