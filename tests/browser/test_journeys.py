@@ -14,6 +14,7 @@ import time
 
 import pytest
 from django.utils import translation
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -87,7 +88,8 @@ def world(transactional_db, tree, alice, bob, dora):
 
 
 def wait(browser, seconds=10):
-    return WebDriverWait(browser, seconds)
+    # A condition read while the next page replaces the current one meets stale elements: read it again.
+    return WebDriverWait(browser, seconds, ignored_exceptions=[StaleElementReferenceException])
 
 
 def log_in(browser, live_server, username):
