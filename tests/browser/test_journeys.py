@@ -13,11 +13,15 @@ import datetime as dt
 import time
 
 import pytest
+from django.utils import translation
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from accounts.services import grant_create
 from integrity.models import Case, RiskAlert
+from org.roles import Role
 from personnel.models import Officer
 from tests.factories import OfficerFactory, PostingFactory, UserFactory
 from tests.integrity.factories import RiskAlertFactory
@@ -42,6 +46,8 @@ def _training(officer, course, start, days, mode=TrainingRecord.Mode.IN_SERVICE)
 @pytest.fixture
 def world(transactional_db, tree, alice, bob, dora):
     li = UserFactory(username="li")
+    qian = UserFactory(username="qian", first_name="钱七")
+    grant_create(user=qian, role=Role.SUPERVISION, unit=tree["9100"])
     people = {
         "wang": OfficerFactory(
             staff_no="S5101W",
@@ -71,14 +77,19 @@ def world(transactional_db, tree, alice, bob, dora):
         ),
         "complaints": RiskAlertFactory(officer=people["wang"], score=30, as_of=dt.date(Y, 12, 31)),
     }
-    return {"people": people, "alerts": alerts, "users": {"hr": alice, "supervisor": bob, "leader": dora, "li": li}}
+    return {
+        "people": people,
+        "alerts": alerts,
+        "users": {"hr": alice, "supervisor": bob, "leader": dora, "li": li, "reviewer": qian},
+    }
 
 
 # --- Steps ----------------------------------------------------------------------------------------------------------
 
 
 def wait(browser, seconds=10):
-    return WebDriverWait(browser, seconds)
+    # A condition read while the next page replaces the current one meets stale elements: read it again.
+    return WebDriverWait(browser, seconds, ignored_exceptions=[StaleElementReferenceException])
 
 
 def log_in(browser, live_server, username):
@@ -99,6 +110,21 @@ def days(browser, css) -> str:
 
 def submit(browser, form_css):
     browser.find_element(By.CSS_SELECTOR, f"{form_css} [type=submit]").click()
+
+
+def set_date(browser, by, locator, value: dt.date):
+    # Date inputs take the digits in the browser's locale order; set the value directly.
+    field = browser.find_element(by, locator)
+    browser.execute_script("arguments[0].value = arguments[1]", field, value.isoformat())
+
+
+def wait_for_notice(browser, text):
+    wait(browser).until(lambda b: text in notice_text(b))
+
+
+def zh(label) -> str:
+    with translation.override("zh-hans"):
+        return str(getattr(label, "label", label))
 
 
 def notice_text(browser) -> str:
@@ -137,45 +163,69 @@ def test_hr_records_a_course_from_an_officers_file_and_the_dashboard_changes(bro
 
 def test_a_supervisor_reviews_and_closes_an_alert_and_refers_another_to_a_case(browser, live_server, world):
     rotation, complaints = world["alerts"]["rotation"], world["alerts"]["complaints"]
+    qian = world["users"]["reviewer"]
+    due = TODAY + dt.timedelta(days=14)
     log_in(browser, live_server, "bob")
-    # SWITCH(alerts): the queue and the alert page below are the current alert
-    # desk (integrity/templates/integrity/alert_list.html, alert_detail.html);
-    # the new review page replaces these selectors and adds assignment to a
-    # reviewer with a due date where "Start review" now assigns the reviewer
-    # to themselves.
     browser.get(f"{live_server.url}/integrity/alerts/")
     browser.find_element(By.CSS_SELECTOR, f"#alerts a[href$='/integrity/alerts/{rotation.pk}/']").click()
     wait(browser).until(EC.url_contains(f"/integrity/alerts/{rotation.pk}/"))
     # The officer named by the alert opens their file from here.
     assert browser.find_element(By.CSS_SELECTOR, "#officer a[href='/people/officers/S5101Z/']")
 
-    submit(browser, "form[action$='/review/']")  # SWITCH(alerts): assign + start review
-    close_form = "form[action$='/close/']"
-    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, close_form)))
+    # Assign the alert to a fellow reviewer with a due date.
+    Select(browser.find_element(By.ID, "assign_assignee")).select_by_value(str(qian.pk))
+    set_date(browser, By.ID, "assign_due_date", due)
+    submit(browser, "#assignment form")
+    wait_for_notice(browser, "指派已保存。")
+    rotation.refresh_from_db()
+    assert (rotation.assignee, rotation.due_date, rotation.status) == (qian, due, "open")
+    assignment = browser.find_element(By.ID, "assignment").text
+    assert (qian.get_full_name() or qian.username) in assignment and due.isoformat() in assignment
+
+    # Review it: start, write a note, conclude (办结) with a disposition.
+    submit(browser, "#actions form[action$='/review/']")
+    wait_for_notice(browser, "已开始核查。")
+    browser.find_element(By.ID, "note_text").send_keys("已核对岗位记录。")
+    submit(browser, "#notes form")
+    wait_for_notice(browser, "已添加备注。")
+    assert "已核对岗位记录。" in browser.find_element(By.CSS_SELECTOR, "#notes .thread").text
+    close_form = "#actions form[action$='/close/']"
     Select(browser.find_element(By.CSS_SELECTOR, f"{close_form} select[name=disposition]")).select_by_value(
         "action_taken"
     )
     browser.find_element(By.CSS_SELECTOR, f"{close_form} textarea[name=note]").send_keys("已安排轮岗。")
     submit(browser, close_form)
-    wait(browser).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, close_form)))
+    wait_for_notice(browser, "预警已办结。")
+    assert not browser.find_elements(By.CSS_SELECTOR, close_form)
+    assert (
+        browser.find_element(By.ID, "alert-status").text
+        == f"{zh(RiskAlert.Status.CLOSED)}（{zh(RiskAlert.Disposition.ACTION_TAKEN)}）"
+    )
     rotation.refresh_from_db()
-    assert (rotation.status, rotation.disposition, rotation.reviewer.username) == ("closed", "action_taken", "bob")
+    assert (rotation.status, rotation.disposition, rotation.reviewer.username, rotation.note) == (
+        "closed",
+        "action_taken",
+        "bob",
+        "已安排轮岗。",
+    )
+    assert list(rotation.notes.values_list("text", "author__username")) == [("已核对岗位记录。", "bob")]
 
+    # Refer the other alert to a case, naming the officer's own category in it.
     browser.get(f"{live_server.url}/integrity/alerts/{complaints.pk}/")
-    refer_form = "form[action$='/refer/']"  # SWITCH(alerts): the refer dialog of the new page
+    refer_form = "#actions form[action$='/refer/']"
     browser.find_element(By.CSS_SELECTOR, f"{refer_form} input[name=case_no]").send_keys("AJ-BROWSER-1")
     Select(browser.find_element(By.CSS_SELECTOR, f"{refer_form} select[name=category]")).select_by_value("discipline")
-    opened = browser.find_element(By.CSS_SELECTOR, f"{refer_form} input[name=opened_date]")
-    opened.clear()
-    opened.send_keys(f"{Y}-12-31")
+    set_date(browser, By.CSS_SELECTOR, f"{refer_form} input[name=opened_date]", dt.date(Y, 12, 31))
     browser.find_element(By.CSS_SELECTOR, f"{refer_form} textarea[name=note]").send_keys("两次举报，移送立案。")
     submit(browser, refer_form)
-    wait(browser).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, refer_form)))
-    assert "AJ-BROWSER-1" in notice_text(browser) + browser.page_source
+    wait_for_notice(browser, "AJ-BROWSER-1")
+    assert not browser.find_elements(By.CSS_SELECTOR, refer_form)
+    assert browser.find_element(By.CSS_SELECTOR, "#actions a[href*='/integrity/case/']").text == "AJ-BROWSER-1"
     complaints.refresh_from_db()
     case = Case.objects.get(case_no="AJ-BROWSER-1")
     assert (complaints.status, complaints.disposition, complaints.case) == ("closed", "referred_to_case", case)
-    assert list(case.involved.values_list("officer__staff_no", flat=True)) == ["S5101W"]
+    assert case.opened_date == dt.date(Y, 12, 31)
+    assert list(case.involved.values_list("officer__staff_no", "category")) == [("S5101W", "discipline")]
 
 
 def test_a_leader_drills_from_a_missed_indicator_to_an_officers_file_and_downloads_the_dossier(
@@ -238,18 +288,39 @@ def test_the_alert_queue_at_phone_width(browser, live_server, world):
         {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 3, "mobile": True},
     )
     log_in(browser, live_server, "bob")
-    # SWITCH(alerts): the current queue; the new one is made for a phone.
     browser.get(f"{live_server.url}/integrity/alerts/")
     assert browser.execute_script("return window.innerWidth") == PHONE[0]
+    # Each row is a card: no header row, cells labelled by their column, nothing wider than the screen.
+    assert not browser.find_element(By.CSS_SELECTOR, "#alerts thead").is_displayed()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#alerts tbody tr")
+    assert len(rows) == 2 and all(0 < row.rect["width"] <= PHONE[0] for row in rows)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+    score = browser.find_element(By.CSS_SELECTOR, "#alerts tbody td.num")
+    label = browser.execute_script("return getComputedStyle(arguments[0], '::before').content", score)
+    assert label == '"风险分值："'
     links = browser.find_elements(By.CSS_SELECTOR, "#alerts tbody a")
     assert len(links) == 2 and all(link.is_displayed() for link in links)
+
+    # A bulk action from the queue: tick the card, start its review.
+    tick = browser.find_element(By.ID, f"pick_{rotation.pk}")
+    browser.execute_script("arguments[0].scrollIntoView()", tick)
+    tick.click()
+    Select(browser.find_element(By.ID, "bulk_bulk_action")).select_by_value("review")
+    button = browser.find_element(By.CSS_SELECTOR, "#queue-bulk [type=submit]")
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    wait_for_notice(browser, "已开始核查 1 条预警。")
+    rotation.refresh_from_db()
+    assert (rotation.status, rotation.reviewer.username) == (RiskAlert.Status.IN_REVIEW, "bob")
     link = browser.find_element(By.CSS_SELECTOR, f"#alerts a[href$='/integrity/alerts/{rotation.pk}/']")
+    card = link.find_element(By.XPATH, "./ancestor::tr")
+    assert zh(RiskAlert.Status.IN_REVIEW) in card.text
+
+    # The review page in one column: the decision panel under the evidence, ready to conclude.
     browser.execute_script("arguments[0].scrollIntoView()", link)
     link.click()
     wait(browser).until(EC.url_contains(f"/integrity/alerts/{rotation.pk}/"))
-    button = browser.find_element(By.CSS_SELECTOR, "form[action$='/review/'] [type=submit]")
-    browser.execute_script("arguments[0].scrollIntoView()", button)
-    button.click()
-    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "form[action$='/close/']")))
-    rotation.refresh_from_db()
-    assert rotation.status == RiskAlert.Status.IN_REVIEW
+    main, side = (browser.find_element(By.CSS_SELECTOR, css).rect for css in (".review-main", ".review-side"))
+    assert side["x"] == main["x"] and side["y"] >= main["y"] + main["height"]
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+    assert browser.find_element(By.CSS_SELECTOR, "#actions form[action$='/close/'] textarea[name=note]")
