@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import translation
 
 from personnel.models import Officer
 from reports.pdf import dossier
@@ -21,7 +22,10 @@ pytestmark = [pytest.mark.django_db, needs_poppler]
 
 
 def text_of(officer) -> str:
-    return pdf_text(dossier.render(officer, YEAR))
+    """The dossier's text as the Chinese interface renders it (a command or
+    a test run before may have left another language active)."""
+    with translation.override("zh-hans"):
+        return pdf_text(dossier.render(officer, YEAR))
 
 
 def test_it_titles_a_leaders_dossier_for_a_leading_cadre_and_heads_the_score_as_a_score(leader):
