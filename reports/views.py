@@ -78,21 +78,7 @@ def appraisal_batch(request, code: str):
     if not request_access(request).may_read_dossiers(unit):
         raise Http404
     title = _("All leader dossiers of %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
-    if request.method == "POST":
-        job_start(
-            task=tasks.dossier_zip,
-            kind="dossier_zip",
-            title=title,
-            scope=f"{unit.code} {unit.name}",
-            params={"unit": unit.code, "year": year},
-            acting_user=request.user,
-        )
-        return HttpResponseRedirect(reverse("jobs:list"))
-    return render(
-        request,
-        "jobs/start.html",
-        {"title": title, "unit": unit, "year": year, "what": _("one PDF per leader, in one zip")},
-    )
+    return _batch(request, tasks.dossier_zip, "dossier_zip", title, unit, year, _("one PDF per leader, in one zip"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,18 +91,21 @@ def unit_reports_batch(request, code: str):
         return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     unit = access.report_unit_or_404(code, request.user)
     title = _("Unit reports of %(unit)s and its units, %(year)s") % {"unit": unit.name, "year": year}
+    what = _("one report per unit, in one zip")
+    return _batch(request, tasks.unit_reports_zip, "unit_reports", title, unit, year, what)
+
+
+def _batch(request, task, kind, title, unit, year, what):
+    """GET: the page that offers the batch; POST: start it as the reader's
+    job for the unit and year, and go to My jobs."""
     if request.method == "POST":
         job_start(
-            task=tasks.unit_reports_zip,
-            kind="unit_reports",
+            task=task,
+            kind=kind,
             title=title,
             scope=f"{unit.code} {unit.name}",
             params={"unit": unit.code, "year": year},
             acting_user=request.user,
         )
         return HttpResponseRedirect(reverse("jobs:list"))
-    return render(
-        request,
-        "jobs/start.html",
-        {"title": title, "unit": unit, "year": year, "what": _("one report per unit, in one zip")},
-    )
+    return render(request, "jobs/start.html", {"title": title, "unit": unit, "year": year, "what": what})
