@@ -18,8 +18,10 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from accounts.services import grant_create
 from fixtures.accounts import demo_accounts_create
@@ -31,6 +33,18 @@ from org.roles import Role
 from org.services import unit_scope_rebuild
 from tests.factories import OfficerFactory, UnitFactory, UserFactory
 from tests.shared import KeptTransaction
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the interface's default language: a request
+    answered in another (LocaleMiddleware activates the reader's language
+    for the thread and leaves it) must not decide what a later test renders
+    outside a request, such as a PDF made by a command."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
 
 # --- The demo service, loaded once per test process ---------------------------------------------------------------
 #
