@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from import_export.forms import SelectableFieldsExportForm
 
 from .exporting import CHINESE, CODES
-from .headers import column_label
+from .headers import column_label, model_field
 from .resources import Column, RecordResource
 
 
@@ -33,12 +33,8 @@ def field_words(resource, name: str) -> str:
     if isinstance(field, Column):
         return column_label(resource, field, translation.get_language() or "zh-hans")
     attribute = (field.attribute if field is not None and field.attribute else name) or name
-    model = resource._meta.model
-    parts = attribute.split("__")
     try:
-        for part in parts[:-1]:
-            model = model._meta.get_field(part).related_model
-        return capfirst(str(model._meta.get_field(parts[-1]).verbose_name))
+        return capfirst(str(model_field(resource._meta.model, attribute).verbose_name))
     except (FieldDoesNotExist, AttributeError):
         return name
 

@@ -38,7 +38,7 @@ from .files import normalise_header
 LANGUAGE = "zh-hans"
 
 
-def _model_field(model, attribute: str):
+def model_field(model, attribute: str):
     """The field ``attribute`` names from ``model``, through ``__`` relations."""
     *relations, name = attribute.split("__")
     for relation in relations:
@@ -52,7 +52,7 @@ def column_label(resource, column, language: str = LANGUAGE) -> str:
     with translation.override(language):
         if column.label is not None:
             return str(column.label)
-        label = str(_model_field(resource._meta.model, column.attribute).verbose_name)
+        label = str(model_field(resource._meta.model, column.attribute).verbose_name)
         if column.is_reference:
             named_by = str(column.widget.model._meta.get_field(column.widget.field).verbose_name)
             label = named_by if named_by.startswith(label) else label + named_by
@@ -80,7 +80,7 @@ def _derived(resource, column) -> set[str]:
     for language, _name in settings.LANGUAGES:
         words.add(column_label(resource, column, language))
         with translation.override(language):
-            words.add(str(_model_field(resource._meta.model, column.attribute).verbose_name))
+            words.add(str(model_field(resource._meta.model, column.attribute).verbose_name))
     return {normalise_header(word) for word in words if word}
 
 
