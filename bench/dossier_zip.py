@@ -10,6 +10,12 @@ or in a fresh PostgreSQL database with --postgres:
 
     nice -n 10 .venv/bin/python bench/dossier_zip.py --leaders 200
     .venv/bin/python bench/dossier_zip.py --leaders 100000 --postgres postgres://postgres@127.0.0.1:5432/
+
+or on a service already loaded (``load_demo --scale 100000``), zipping the
+leaders of headquarters (the national zip) and, as the floor, of the
+smallest directly-affiliated customs that has leaders:
+
+    .venv/bin/python bench/dossier_zip.py --database postgres://postgres@127.0.0.1:5432/svc100k
 """
 
 from __future__ import annotations
@@ -41,7 +47,23 @@ def setup(url: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def start(unit_code: str, owner):
+def loaded_service() -> tuple[str, str, int]:
+    """(hq code, floor unit code, year) of a loaded service: the national
+    zip and a directly-affiliated customs with the fewest leaders."""
+    from org.models import Unit
+    from personnel.models import LeaderAppraisal, Officer
+
+    year = LeaderAppraisal.objects.order_by("-year").values_list("year", flat=True).first()
+    hq = Unit.objects.get(kind="hq")
+    counts = {
+        unit.code: Officer.objects.in_unit_scope(unit).filter(is_leader=True).count()
+        for unit in Unit.objects.filter(kind="direct")
+    }
+    floor = min((count, code) for code, count in counts.items() if count)[1]
+    return hq.code, floor, year
+
+
+def start(unit_code: str, owner, year: int | None = None):
     from jobs.services import job_start
     from reports.tasks import dossier_zip
 
@@ -50,7 +72,7 @@ def start(unit_code: str, owner):
         kind="dossier_zip",
         title=f"bench {unit_code}",
         scope=unit_code,
-        params={"unit": unit_code, "year": YEAR},
+        params={"unit": unit_code, "year": YEAR if year is None else year},
         acting_user=owner,
     )
 
@@ -93,11 +115,14 @@ def main() -> None:
     parser.add_argument("--leaders", type=int, default=200)
     parser.add_argument("--part-size", type=int, default=None, help="dossiers per part (JOBS_DOSSIER_PART_SIZE)")
     parser.add_argument("--postgres", default="", help="a server URL; a fresh database is made on it")
+    parser.add_argument("--database", default="", help="the URL of a loaded service to zip (no data generated)")
     args = parser.parse_args()
     if args.part_size:
         os.environ["JOBS_DOSSIER_PART_SIZE"] = str(args.part_size)
     folder = tempfile.mkdtemp(prefix="bench-zip-")
-    if args.postgres:
+    if args.database:
+        url = args.database
+    elif args.postgres:
         import psycopg
 
         name = f"bench_zip_{uuid.uuid4().hex[:8]}"
@@ -112,26 +137,34 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from pdf import generate
 
-    print(f"generating {args.leaders} leaders ...", flush=True)
-    generate(args.leaders)
-    owner = get_user_model().objects.create(username="bench", is_superuser=True, is_staff=True)
+    if args.database:
+        national, unit, year = loaded_service()
+    else:
+        print(f"generating {args.leaders} leaders ...", flush=True)
+        generate(args.leaders)
+        national, unit, year = "B000", "B511", YEAR
+    owner, _ = get_user_model().objects.get_or_create(
+        username="bench-zip", defaults={"is_superuser": True, "is_staff": True}
+    )
     part = settings.JOBS["dossier_part_size"]
-    print(f"database {url.split('://')[0]}, {args.leaders} dossiers, parts of {part}", flush=True)
+    print(f"database {url.split('://')[0]}, national zip of {national} for {year}, parts of {part}", flush=True)
+
+    from jobs.models import Job
 
     results = {}
     for workers in (1, 2):
-        job = start("B000", owner)
+        job = start(national, owner, year)
         seconds, peaks = run_workers(workers)
         check(job)
         results[workers] = (seconds, peaks, job.result_bytes)
+        dossiers = Job.objects.get(pk=job.pk).total
         print(
-            f"{workers} worker(s): {seconds:.1f} s, peak memory {', '.join(f'{p} MB' for p in peaks)}, "
+            f"{workers} worker(s): {dossiers} dossiers in {seconds:.1f} s, "
+            f"peak memory {', '.join(f'{p} MB' for p in peaks)}, "
             f"zip {job.result_bytes / 1e6:.1f} MB",
             flush=True,
         )
-    from jobs.models import Job
-
-    unit_job = start("B511", owner)
+    unit_job = start(unit, owner, year)
     _seconds, floor = run_workers(1)
     check(unit_job)
     unit_dossiers = Job.objects.get(pk=unit_job.pk).total
@@ -140,7 +173,7 @@ def main() -> None:
     peak = max(results[1][1] + results[2][1])
     print(f"speed-up with two workers: {one / two:.2f}x (ideal 2.00x; {os.cpu_count()} cores)")
     print(
-        f"worker peak memory: {peak} MB for {args.leaders} dossiers vs {floor[0]} MB for one unit's "
+        f"worker peak memory: {peak} MB for {dossiers} dossiers vs {floor[0]} MB for one unit's "
         f"{unit_dossiers} (floor, same run): ratio {peak / floor[0]:.2f} (target: near 1, bounded)"
     )
 
