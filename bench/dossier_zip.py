@@ -39,6 +39,10 @@ YEAR = 2009
 def setup(url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     os.environ["DATABASE_URL"] = url
+    # With DEBUG on, Django keeps the last 9,000 queries of each connection
+    # with their parameters, here the stored PDFs: the workers' memory would
+    # measure that log, not the job.
+    os.environ["DEBUG"] = "0"
     import django
 
     django.setup()
