@@ -43,6 +43,7 @@ from import_export.results import Result, RowResult
 
 from org.models import Unit
 
+from . import headers
 from .exporting import CODES, Sheet, as_dataset, column_path, record_sheet
 from .parents import Parent
 from .services import records_import
@@ -140,11 +141,7 @@ class RecordResource(resources.ModelResource, metaclass=_RecordMetaclass):
     def model_field(cls, column: Column) -> models.Field:
         """The field a column sets: on the kind's model, or through a
         relation (``case__opened_date``, a parent's own column)."""
-        *path, name = column.attribute.split("__")
-        model = cls._meta.model
-        for step in path:
-            model = model._meta.get_field(step).related_model
-        return model._meta.get_field(name)
+        return headers.model_field(cls._meta.model, column.attribute)
 
     @classmethod
     def is_parent_column(cls, column: Column) -> bool:

@@ -1,12 +1,16 @@
 """The API tests run on the side-channel service of tests/security (its
-personas and marked records) and authenticate with real API tokens."""
+personas and marked records) and authenticate with real API tokens. The
+service is built once per module (tests/shared.py): each test runs in a
+savepoint on top of it, so what a test writes is rolled back."""
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import token_create
-from tests.security.conftest import PERSONAS, hidden_texts, service  # noqa: F401  (fixture)
+from tests.conftest import tree_create
+from tests.security.conftest import PERSONAS, hidden_texts, service_create
+from tests.shared import KeptTransaction
 
 __all__ = ["PERSONAS", "hidden_texts", "service"]
 
@@ -16,6 +20,18 @@ def token_client(user, *, read_only=False, days=30):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    kept = KeptTransaction(django_db_blocker)
+    yield kept.open(lambda: service_create(tree_create()))
+    kept.close()
+
+
+@pytest.fixture
+def service(_built, db):
+    return _built
 
 
 @pytest.fixture

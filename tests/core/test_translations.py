@@ -1,7 +1,7 @@
 """The Chinese UI has no untranslated string: the catalogues are complete and
 compiled, every string the code and the templates mark for translation has
 a Chinese entry, and the pages of the project render without English words
-outside the data they show (tests/core/test_chinese_pages.py)."""
+outside the data they show (tests/security/chinese.py, read by the URL sweep)."""
 
 from __future__ import annotations
 

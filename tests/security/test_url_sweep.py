@@ -14,7 +14,9 @@ as the latter relations two hops out, in both directions. It asserts:
 - no response (page, JSON, CSV, xlsx, PDF) contains the identifying text of
   a record the persona may not read (decided by the scoping layer);
 - a filter the list does not declare never changes what the list or its
-  export holds, and a search for a hidden record's text finds nothing.
+  export holds, and a search for a hidden record's text finds nothing;
+- every HTML page asked without a query string, read in the Chinese UI, has
+  no English word outside the data it shows (tests/security/chinese.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from jobs.models import Job
 from tests.conftest import tree_create
 from tests.shared import KeptTransaction
 
+from .chinese import LATIN_WORDS, data_words, english_words, is_html, shown_text
 from .conftest import PERSONAS, hidden_texts, service_create
 from .urlsweep import Pattern, patterns, urls
 
@@ -229,6 +232,9 @@ class Sweep:
         self.client, self.hidden, self.junk, self.hops = client, hidden, junk, hops
         self.problems: list[str] = []
         self.requests = 0
+        # The text a reader sees on each HTML page asked without a query
+        # string, by URL: checked for English words once the sweep is done.
+        self.shown: dict[str, list[str]] = {}
 
     def ask(self, url, query="", data=None):
         full = f"{url}?{query}" if query else url
@@ -238,6 +244,8 @@ class Sweep:
         if response.status_code >= 500:
             self.problems.append(f"{where}: {response.status_code}")
             return response
+        if not query and data is None and full not in self.shown and is_html(response):
+            self.shown[full] = shown_text(response.content.decode())
         if response.status_code == 200:
             # A text the user typed into the address may be echoed back. The
             # response is read once (a PDF through pdftotext, a workbook
@@ -249,6 +257,13 @@ class Sweep:
             if shown:
                 self.problems.append(f"{where}: shows {sorted(shown)}")
         return response
+
+    def check_chinese(self):
+        """Every page read, against the words of the data: read after the
+        pages, which write some (the access log records the paths asked)."""
+        allowed = LATIN_WORDS | data_words()
+        for url, parts in self.shown.items():
+            self.problems += [f"GET {url}: {p}" for p in english_words(parts, allowed)]
 
 
 def _rows(response):
@@ -373,7 +388,7 @@ def test_the_hidden_texts_are_those_worked_out_by_hand(service):
 @pytest.mark.parametrize("part", PARTS)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_it_answers_every_url_without_error_or_hidden_record(service, persona, part):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(service.users[persona])
     sweep = _sweep(
         client,
@@ -383,5 +398,7 @@ def test_it_answers_every_url_without_error_or_hidden_record(service, persona, p
         junk=persona in JUNK_PERSONAS,
         hops=2 if persona in TWO_HOP_PERSONAS else 1,
     )
+    sweep.check_chinese()
     assert sweep.requests > 100
+    assert len(sweep.shown) > 50
     assert sweep.problems == []
