@@ -1,11 +1,14 @@
 """The API tests run on the side-channel service of tests/security (its
-personas and marked records) and authenticate with real API tokens."""
+personas and marked records) and authenticate with real API tokens; jobs
+run through the database backend with its worker in the test process
+(tests/jobs/conftest.py)."""
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import token_create
+from tests.jobs.conftest import committing, run_jobs  # noqa: F401  (fixtures)
 from tests.security.conftest import PERSONAS, hidden_texts, service  # noqa: F401  (fixture)
 
 __all__ = ["PERSONAS", "hidden_texts", "service"]
