@@ -1,5 +1,6 @@
 """/api/: the record kinds (generated from the import registry), alerts,
-indicators, import files, the schema and its documentation pages."""
+indicators, import files, the reader's jobs, the schema and its
+documentation pages."""
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
@@ -8,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from . import tokens
+from .jobs import JobViewSet
 from .kinds import record_kinds
 from .views import AlertViewSet, ImportView, IndicatorsView, record_viewset
 
@@ -18,6 +20,7 @@ router.include_format_suffixes = False
 for kind in record_kinds():
     router.register(kind.name, record_viewset(kind), basename=kind.name)
 router.register("alerts", AlertViewSet, basename="alerts")
+router.register("jobs", JobViewSet, basename="jobs")
 
 urlpatterns = [
     path("indicators/", IndicatorsView.as_view(), name="indicators"),

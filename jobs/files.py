@@ -62,6 +62,14 @@ def store_bytes(job: Job, slot: str, data: bytes) -> int:
     return writer.close()
 
 
+def store_file(job: Job, slot: str, binary) -> int:
+    """Copy a binary file object into chunks, reading one chunk at a time."""
+    writer = ChunkWriter(job, slot)
+    while block := binary.read(writer.limit):
+        writer.write(block)
+    return writer.close()
+
+
 def read_chunks(job: Job, slot: str = JobChunk.Slot.RESULT) -> Iterator[bytes]:
     """The file's bytes, one chunk per database read."""
     ids = list(JobChunk.objects.filter(job=job, slot=slot).order_by("seq").values_list("pk", flat=True))

@@ -11,7 +11,21 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from org.scoping import sees_everything
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The jobs ``user`` may see: their own, every job for a superuser;
+        a job past its expiry is gone for everyone."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        live = self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        return live if sees_everything(user) else live.filter(owner=user)
 
 
 class Job(models.Model):
@@ -48,6 +62,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

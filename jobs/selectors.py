@@ -3,22 +3,14 @@ job); a notification is its recipient's alone. Anything else answers 404."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
-
-from org.scoping import sees_everything
 
 from .models import Job, Notification
 
 
 def jobs_visible_to(user) -> QuerySet:
-    if not (user and user.is_authenticated and user.is_active):
-        return Job.objects.none()
-    live = Job.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    if sees_everything(user):
-        return live
-    return live.filter(owner=user)
+    return Job.objects.visible_to(user)
 
 
 def job_or_404(user, job_id) -> Job:

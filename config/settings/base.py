@@ -419,6 +419,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "jobs.models.Job.Status"},
 }
 
 # --- Evidence attachments (佐证材料, core/evidence.py, docs/audit.md). Files are
@@ -476,8 +477,9 @@ JOBS = {
     # A finished job's result file and record are deleted this many days
     # after it finished (`manage.py run_schedules` prunes them).
     "result_days": int(os.environ.get("JOBS_RESULT_DAYS", "7")),
-    # An import file with more data rows than this is previewed and written
-    # by a job instead of inside the request.
+    # An import file with more data rows than this, on the admin's import
+    # page or through the API, is previewed and written by a job instead of
+    # inside the request.
     "import_rows_threshold": int(os.environ.get("JOBS_IMPORT_ROWS_THRESHOLD", "20000")),
     # Dossiers per part of a batch zip: the parts render on as many workers
     # as there are, then one job step stores them in one zip.

@@ -238,11 +238,15 @@ class RecordImportMixin:
             extra = self._preview_context(request, key, saved, request.GET.get("page"))
         elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
-            data = upload.read()
-            upload.seek(0)
-            if import_jobs.is_large(data, upload.name):
-                job = import_jobs.preview_start(
-                    kind=self._record_kind(request), data=data, file_name=upload.name, acting_user=request.user
+            rows = import_jobs.large_file_rows(upload, upload.name)
+            if rows is not None:
+                job = import_jobs.import_job_start(
+                    kind=self._record_kind(request),
+                    source=upload,
+                    file_name=upload.name,
+                    rows=rows,
+                    dry_run=True,
+                    acting_user=request.user,
                 )
                 messages.info(request, _("A large file: it is checked in the background, see My jobs."))
                 return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))

@@ -138,6 +138,18 @@ class _Source:
         return io.BufferedReader(_Unclosed(source))
 
 
+def source_size(source) -> int:
+    """The size of bytes, a path or a file object (an upload), in bytes,
+    without reading it."""
+    return _Source(source).size()
+
+
+def open_source(source):
+    """Bytes, a path or a file object as a binary file read from its start;
+    closing it leaves a caller's file object open."""
+    return _Source(source).open()
+
+
 class _Unclosed(io.RawIOBase):
     """A caller's file object, read through without closing it."""
 

@@ -57,6 +57,26 @@ class ImportOutcome:
     def succeeded(self) -> bool:
         return not self.problems
 
+    def as_dict(self, *, problems_shown: int | None = None) -> dict:
+        """The outcome as the API answers it: every problem (row, column,
+        message), or the counts. With ``problems_shown`` (a job's result,
+        kept with the job) only the first problems and how many there were."""
+        if self.problems:
+            shown = self.problems if problems_shown is None else self.problems[:problems_shown]
+            payload = {"problems": [{"row": p.row, "column": p.column, "message": p.message} for p in shown]}
+            if problems_shown is not None:
+                payload["problems_total"] = len(self.problems)
+            return payload
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "ignored_columns": list(self.ignored_columns),
+        }
+
     @property
     def notice(self) -> str | None:
         """The one notice about the columns left out, or None."""

@@ -31,7 +31,7 @@ def import_confirm(request, job_id):
             kind=WRITE,
             title=_("Import: %(file)s") % {"file": preview.params["file_name"]},
             scope=preview.scope,
-            params={k: v for k, v in preview.params.items() if k != "confirm_url"},
+            params={k: preview.params[k] for k in ("record_kind", "file_name")},
             acting_user=request.user,
         )
         preview.chunks.filter(slot=JobChunk.Slot.UPLOAD).update(job=job)

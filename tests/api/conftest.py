@@ -1,7 +1,9 @@
 """The API tests run on the side-channel service of tests/security (its
 personas and marked records) and authenticate with real API tokens. The
 service is built once per module (tests/shared.py): each test runs in a
-savepoint on top of it, so what a test writes is rolled back."""
+savepoint on top of it, so what a test writes is rolled back. Jobs run
+through the database backend with its worker in the test process
+(tests/jobs/conftest.py)."""
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +11,7 @@ from rest_framework.test import APIClient
 
 from api.services import token_create
 from tests.conftest import tree_create
+from tests.jobs.conftest import committing, run_jobs  # noqa: F401  (fixtures)
 from tests.security.conftest import PERSONAS, hidden_texts, service_create
 from tests.shared import KeptTransaction
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from integrity.models import Case
+from jobs.models import Job
 from tests.integrity.factories import case_naming
 from training.models import TrainingRecord
 
@@ -62,3 +63,23 @@ def test_a_page_of_cases_costs_the_same_queries_at_any_size(service, api_as, dja
     rows = answer.json()["results"]
     assert len(rows) == size
     assert {row["case_no"] for row in rows} <= set(Case.objects.values_list("case_no", flat=True))
+
+
+# Token lookup; its "used" stamp and event (savepoint, update, insert,
+# release); the jobs' count and the page's rows. A job's status: the token's
+# five, then the job.
+JOB_LIST_QUERIES = 7
+JOB_STATUS_QUERIES = 6
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_a_page_of_jobs_and_a_jobs_status_cost_fixed_queries(service, api_as, django_assert_num_queries, size):
+    hr = service.users["hr"]
+    jobs = [Job.objects.create(owner=hr, kind="unit_reports", title=f"任务{i}") for i in range(8)]
+    client = api_as("hr")
+    client.get("/api/jobs/")
+    with django_assert_num_queries(JOB_LIST_QUERIES):
+        answer = client.get(f"/api/jobs/?page_size={size}")
+    assert len(answer.json()["results"]) == size
+    with django_assert_num_queries(JOB_STATUS_QUERIES):
+        assert client.get(f"/api/jobs/{jobs[0].pk}/").json()["title"] == "任务0"

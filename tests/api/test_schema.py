@@ -27,9 +27,18 @@ def test_the_schema_validates_as_openapi_3_and_lists_every_endpoint(service):
         "/api/cases/",
         "/api/training/",
         "/api/units/{id}/",
+        "/api/jobs/",
+        "/api/jobs/{job_id}/",
+        "/api/jobs/{job_id}/download/",
     ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/training/"]
+    # A large import answers 202 with its job, whose status the jobs endpoint reads.
+    started = schema["paths"]["/api/imports/{kind}/"]["post"]["responses"]["202"]
+    assert started["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/JobStarted"}
+    job = schema["components"]["schemas"]["Job"]["properties"]
+    assert {"status", "done", "total", "error", "result", "download"} <= set(job)
+    assert schema["components"]["schemas"]["JobStatusEnum"]["enum"] == ["queued", "running", "succeeded", "failed"]
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])

@@ -20,7 +20,8 @@ shows a record can be caught by that text. Records:
 
 Rectification items 整改R5101 (S5101 responsible) and 整改R0200, each with an
 evidence file (材料E…), and an evidence file on each of cases AJ-OFFICER-5101
-and AJ-TIANJIN-0200 (笔录C…).
+and AJ-TIANJIN-0200 (笔录C…). Two background jobs, seen by their owner and
+the superuser only: 任务J-officer (the officer's) and 任务J-hr (HR's).
 """
 
 import datetime as dt
@@ -43,6 +44,7 @@ from integrity.models import (
     RiskPoint,
     Survey,
 )
+from jobs.models import Job
 from org.roles import Role
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
 from tests.factories import LeaderAppraisalFactory, OfficerFactory, PostingFactory, ReserveCadreFactory, UserFactory
@@ -223,6 +225,15 @@ def service_create(tree) -> Service:
         code: s.mark(_evidence(CaseEvidence(case=cases[code]), f"笔录C{code}"), f"笔录C{code}")
         for code in ("5101", "0200")
     }
+    jobs = {
+        name: s.mark(
+            Job.objects.create(
+                owner=users[name], kind="unit_reports", title=f"任务J-{name}", scope="5101", total=1, done=1
+            ),
+            f"任务J-{name}",
+        )
+        for name in ("officer", "hr")
+    }
     in_code = {Case: "5101", Complaint: "5101", RiskAlert: "5101", EnforcementStat: "5200", ReserveCadre: "5102"}
     for model, records in (
         (Officer, o),
@@ -248,6 +259,8 @@ def service_create(tree) -> Service:
     ):
         s.samples[model] = {"in": records[in_code.get(model, "5101")].pk, "out": records["0200"].pk}
     s.samples[type(tree["5101"])] = {"in": tree["5101"].pk, "out": tree["0200"].pk}
+    # A job is its owner's: "in" the least granted persona's, "out" another's.
+    s.samples[Job] = {"in": jobs["officer"].pk, "out": jobs["hr"].pk}
     return s
 
 
