@@ -173,8 +173,12 @@ def _run(forward: bool):
         vendor = schema_editor.connection.vendor
         if vendor not in ("postgresql", "sqlite"):
             raise NotImplementedError(f"No training-total triggers for {vendor}; add them before using this database.")
-        prefix = "postgres" if vendor == "postgresql" else "sqlite"
-        statements = globals()[f"{prefix}_{'forward' if forward else 'backward'}"]()
+        statements = {
+            ("postgresql", True): postgres_forward,
+            ("postgresql", False): postgres_backward,
+            ("sqlite", True): sqlite_forward,
+            ("sqlite", False): sqlite_backward,
+        }[vendor, forward]()
         for statement in statements:
             schema_editor.execute(statement)
         if forward:
