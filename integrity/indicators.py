@@ -59,7 +59,7 @@ from core.indicators import (
 from org.models import Unit
 from org.roles import ALL_ROLES, Role
 from personnel.models import LeaderAppraisal, Officer
-from training.models import PoliticalWork, TrainingRecord
+from training.models import OfficerYearTraining, PoliticalWork
 
 from .models import (
     READ_RISK_POINTS,
@@ -315,7 +315,10 @@ class InformationCoverage(UnitIndicator):
             "covers_political_work": Exists(
                 PoliticalWork.objects.filter(unit=OuterRef(unit_ref), date__range=(start, end))
             ),
-            "covers_training": Exists(TrainingRecord.objects.filter(start_date__range=(start, end), **in_subtree)),
+            # A total of the year exists exactly while an officer has records
+            # starting in it (training/totals.py): one index entry per
+            # officer instead of a range of their records.
+            "covers_training": Exists(OfficerYearTraining.objects.filter(year=year, **in_subtree)),
             "covers_leader_appraisal": Exists(LeaderAppraisal.objects.filter(year=year, **in_subtree)),
             "covers_supervision": Exists(Inspection.objects.filter(unit=OuterRef(unit_ref), date__range=(start, end))),
         }

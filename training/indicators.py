@@ -1,15 +1,17 @@
 """The two training indicators (shared/spec/indicators.md), counted from
-training records. Readings where the specification is silent are in
-docs/indicators.md.
+the officer-year totals of the training records (training/totals.py).
+Readings where the specification is silent are in docs/indicators.md.
 """
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, FilteredRelation, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,47 +30,26 @@ from core.indicators import (
     plain,
     register,
     threshold,
-    year_end,
-    year_start,
 )
 from org.roles import Role
 from personnel.models import Officer
 
-from .models import TrainingRecord
+from .models import OfficerYearTraining
 
 # Training records are HR data; leadership has every drill-down (access.md).
 HR_DATA = frozenset({Role.HR, Role.LEADERSHIP})
 
 
-def _days_total(records: models.QuerySet) -> Coalesce:
-    """The officer's total training days among ``records`` (0 when none),
-    as a correlated subquery on the outer officer."""
-    total = (
-        records.filter(officer=OuterRef("pk")).order_by().values("officer").annotate(total=Sum("days")).values("total")
-    )
-    return Coalesce(
-        Subquery(total, output_field=TrainingRecord._meta.get_field("days")),
-        Value(Decimal("0")),
-        output_field=models.DecimalField(max_digits=9, decimal_places=1),
-    )
+def _tenths_at_least(days) -> int:
+    """The fewest whole tenths of a day that make at least ``days`` days
+    (the totals count tenths; 12 days -> 120)."""
+    return math.ceil(Decimal(str(days)) * 10)
 
 
-def _days_reach(records: models.QuerySet, minimum) -> Exists:
-    """Whether the outer officer's ``records`` add up to ``minimum`` days.
-
-    Correlated on the officer rather than one GROUP BY over everybody's
-    records: each officer's sum is a short index-only range scan of
-    training_officer_year_idx, so the cost follows the number of officers
-    in scope, and no hash table of a hundred thousand sums has to spill to
-    disk (measured in bench/indicators.py).
-    """
-    return Exists(
-        records.filter(officer=OuterRef("pk"))
-        .order_by()
-        .values("officer")
-        .annotate(total=Sum("days"))
-        .filter(total__gte=minimum)
-    )
+def _in_days(tenths) -> Cast:
+    """Whole tenths of a day back in days, as the records' decimal."""
+    field = models.DecimalField(max_digits=9, decimal_places=1)
+    return Cast(Func(tenths, template="(%(expressions)s) / 10.0", output_field=field), field)
 
 
 def _rank_label(value) -> str:
@@ -86,18 +67,24 @@ def _gap_columns() -> list[GapColumn]:
 
 
 class TrainingDaysIndicator(Indicator):
-    """Officers whose training days in a window reach a threshold.
+    """Officers whose training days in a window of years reach a threshold.
 
-    Subclasses say which records count (``_records``), who is counted
-    (``_denominator``) and which setting holds the threshold.
+    Counted from the officer-year totals (``OfficerYearTraining``, kept by
+    triggers on every write of a record: training/totals.py), which add up
+    exactly the records a record-based definition would: those whose
+    ``start_date`` falls in the window's years, all of them
+    (``total_field = "tenths"``) or the full-time ones
+    (``"fulltime_tenths"``), in whole tenths of a day. An officer's window
+    is one to five rows of the totals instead of a range of their records
+    among ten million.
+
+    Subclasses say who is counted (``_denominator``), which total counts
+    and which setting holds the threshold.
     """
 
     threshold_setting: str
+    total_field: str
     drill_down_roles = HR_DATA
-
-    def counts(self, *, year, roots):
-        reaching = _days_reach(self._records(year), threshold(self.threshold_setting))
-        return officer_counts(self._denominator(year), reaching, roots)
 
     def first_year(self, year: int) -> int:
         """The first year of the window the days are summed over."""
@@ -106,6 +93,44 @@ class TrainingDaysIndicator(Indicator):
     def minimum(self):
         return threshold(self.threshold_setting)
 
+    def _with_tenths(self, officers: models.QuerySet, year: int):
+        """(``officers`` ready to read their totals, the expression of each
+        officer's days in the window in tenths: NULL when none).
+
+        One year: the officer's one row of that year, LEFT JOINed
+        (``FilteredRelation``), so that a national count or drill-down
+        hashes the year's rows once (an index-only scan of
+        ``training_totals_year_idx``) rather than probing once per officer.
+        Several years: a correlated sum of the officer's rows of the window
+        (the leaders counted over five years are few).
+        """
+        first = self.first_year(year)
+        if first == year:
+            officers = officers.alias(
+                year_totals=FilteredRelation("training_totals", condition=Q(training_totals__year=year))
+            )
+            return officers, F(f"year_totals__{self.total_field}")
+        total = (
+            OfficerYearTraining.objects.filter(officer=OuterRef("pk"), year__range=(first, year))
+            .order_by()
+            .values("officer")
+            .annotate(total=Sum(self.total_field))
+            .values("total")
+        )
+        return officers, Subquery(total, output_field=models.BigIntegerField())
+
+    def with_days(self, officers: models.QuerySet, year: int) -> models.QuerySet:
+        """``officers`` annotated with ``figure`` (their days in the window,
+        a decimal like the records' ``days``) and ``meets``."""
+        officers, tenths = self._with_tenths(officers, year)
+        tenths = Coalesce(tenths, Value(0), output_field=models.BigIntegerField())
+        meets = GreaterThanOrEqual(tenths, _tenths_at_least(self.minimum()))
+        return officers.annotate(figure=_in_days(tenths), meets=as_bool(meets))
+
+    def counts(self, *, year, roots):
+        officers, tenths = self._with_tenths(self._denominator(year), year)
+        return officer_counts(officers, GreaterThanOrEqual(tenths, _tenths_at_least(self.minimum())), roots)
+
     def officer_status(self, officer: Officer, year: int) -> dict:
         """One officer's row for ``year``, counted by this definition:
         ``counted`` (whether the officer is in the denominator), ``figure``
@@ -113,16 +138,11 @@ class TrainingDaysIndicator(Indicator):
         row = self.members(year=year, root=officer.unit).filter(pk=officer.pk).values("figure", "meets").first()
         if row is not None:
             return {"counted": True, "figure": row["figure"], "meets": bool(row["meets"])}
-        figure = self._records(year).filter(officer=officer).aggregate(total=Sum("days"))["total"]
-        return {"counted": False, "figure": figure or Decimal(0), "meets": False}
+        figure = self.with_days(Officer.objects.filter(pk=officer.pk), year).values_list("figure", flat=True).get()
+        return {"counted": False, "figure": figure, "meets": False}
 
     def members(self, *, year, root):
-        return (
-            self._denominator(year)
-            .in_unit_scope(root)
-            .annotate(figure=_days_total(self._records(year)))
-            .annotate(meets=as_bool(Q(figure__gte=threshold(self.threshold_setting))))
-        )
+        return self.with_days(self._denominator(year).in_unit_scope(root), year)
 
 
 @register
@@ -134,9 +154,7 @@ class TrainingDays(TrainingDaysIndicator):
     label = gettext_lazy("Officers with at least 12 days of training a year")
     short_label = gettext_lazy("Training ≥ 12 days")
     seed = "关员参加教育培训每年不少于12天的比例达100%"
-
-    def _records(self, year: int) -> models.QuerySet:
-        return TrainingRecord.objects.filter(start_date__range=(year_start(year), year_end(year)))
+    total_field = "tenths"
 
     def _denominator(self, year: int) -> models.QuerySet:
         return Officer.objects.filter(employed_all_year(year))
@@ -164,13 +182,11 @@ class LeaderFullTimeTraining(TrainingDaysIndicator):
     short_label = gettext_lazy("Leaders' full-time training")
     seed = "处级以上领导干部参加脱产教育培训5年内累计不少于3个月"
 
+    # Full-time records (TrainingRecord.Mode.FULL_TIME) only.
+    total_field = "fulltime_tenths"
+
     def first_year(self, year: int) -> int:
         return year - threshold("leader_fulltime_window_years") + 1
-
-    def _records(self, year: int) -> models.QuerySet:
-        return TrainingRecord.objects.filter(
-            mode=TrainingRecord.Mode.FULL_TIME, start_date__range=(year_start(self.first_year(year)), year_end(year))
-        )
 
     def _denominator(self, year: int) -> models.QuerySet:
         return Officer.objects.filter(

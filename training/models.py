@@ -91,3 +91,37 @@ class PoliticalWork(models.Model):
 
     def __str__(self):
         return f"{self.unit.name} {self.date} {self.title}"
+
+
+class OfficerYearTraining(models.Model):
+    """One officer's training records of one calendar year, added up: the
+    year of the records' ``start_date`` (a course over New Year counts in
+    the year it started, docs/indicators.md).
+
+    Kept by database triggers on ``TrainingRecord`` (training/totals.py) on
+    every write path, never written by the application. Days have one
+    decimal place, so the sums are kept as whole tenths of a day: integer
+    sums are exact on every database (SQLite would add ``days`` as floats).
+    A row exists exactly while the officer has records starting in that
+    year (``records`` > 0); ``fulltime_tenths`` counts the full-time ones,
+    and may be 0.
+    """
+
+    # No cascade from the application: the officer's records go first (their
+    # own cascade), and their triggers remove these rows as they reach zero.
+    officer = models.ForeignKey(Officer, on_delete=models.DO_NOTHING, related_name="training_totals", db_index=False)
+    year = models.IntegerField()
+    records = models.IntegerField()
+    tenths = models.IntegerField()
+    fulltime_tenths = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["officer", "year"], name="training_officer_year_unique")]
+        indexes = [
+            # training_days_12 for many officers at once reads one year's
+            # rows whole (a hash join on the officer): an index-only scan.
+            models.Index(fields=["year", "officer", "tenths"], name="training_totals_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"officer {self.officer_id} {self.year}: {self.tenths / 10} days"

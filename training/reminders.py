@@ -26,8 +26,6 @@ from org.models import Unit
 from org.roles import Role
 from personnel.models import Officer, ReserveCadre
 
-from .indicators import _days_total
-
 GROUP = gettext_lazy("HR")
 
 
@@ -94,7 +92,6 @@ def fulltime_short(as_of: dt.date):
         return
     year, minimum = as_of.year, engine.threshold("leader_fulltime_days_min")
     indicator = engine.get("leader_fulltime_training_5y")
-    records = indicator._records(year)
     reserve = ReserveCadre.objects.filter(added_date__lte=as_of).exclude(removed_date__lte=as_of)
     for user in grant_holders([Role.HR]):
         seen: set[int] = set()
@@ -105,9 +102,10 @@ def fulltime_short(as_of: dt.date):
             short += _members(leaders.select_related("unit").order_by("unit__code", "staff_no"), user, root, seen)
             visible_reserve = reserve.visible_to(user).in_unit_scope(root)
             cadres = (
-                Officer.objects.filter(pk__in=visible_reserve.values("officer"), leave_date__isnull=True)
-                .annotate(figure=_days_total(records))
-                .filter(figure__lt=minimum)
+                indicator.with_days(
+                    Officer.objects.filter(pk__in=visible_reserve.values("officer"), leave_date__isnull=True), year
+                )
+                .filter(meets=False)
                 .select_related("unit")
                 .order_by("unit__code", "staff_no")
             )
