@@ -35,11 +35,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 
 from org.models import Unit, UnitScope
 
 from .indicators import Figure, Indicator
-from .models import FigureSnapshot, FigureStale
+from .models import FigureGeneration, FigureSnapshot, FigureStale
 
 # The settings the definitions read (thresholds, windows): a row counted
 # under other values is not used.
@@ -86,6 +87,24 @@ def read(indicators: Iterable[Indicator], cells: Iterable[Cell]) -> dict[tuple[s
     return out
 
 
+def generation() -> int:
+    """The current generation of the stored figures, after applying the
+    markers written since the last reader: a page rendered from figures read
+    at generation G holds as long as the generation is G. It moves when
+    markers remove stored rows, not when missing rows are computed (they
+    equal what the live definitions gave the page before)."""
+    if FigureStale.objects.exists():
+        with _locked():
+            apply_markers()
+    return FigureGeneration.objects.values_list("value", flat=True).first() or 0
+
+
+def _next_generation() -> None:
+    """Move the generation on (under the lock): one row, made on first use."""
+    if not FigureGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        FigureGeneration.objects.create(pk=1, value=1)
+
+
 def refresh(*, units: Iterable[int] | None = None, years: Iterable[int]) -> int:
     """Apply the markers and compute every missing row for ``units`` (None:
     every unit) and ``years``: the job that warms the snapshot after a load.
@@ -125,6 +144,7 @@ def apply_markers() -> None:
         markers = cursor.fetchall()
     if not markers:
         return
+    _next_generation()
     everywhere: int | None | bool = False  # False: no marker for every unit
     by_unit: dict[int, int | None] = {}
     for unit, year in markers:

@@ -70,3 +70,15 @@ class FigureStale(models.Model):
 
     def __str__(self):
         return f"stale unit {self.unit_id} from {self.from_year}"
+
+
+class FigureGeneration(models.Model):
+    """One row whose ``value`` grows whenever stored figures may have
+    changed (markers applied, rows computed and stored): pages rendered from
+    the figures are kept under the generation they were rendered at
+    (core/figures.py ``generation``)."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"figure generation {self.value}"

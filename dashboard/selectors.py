@@ -35,14 +35,37 @@ from .charts import TrendPoint, trend_chart
 # --- Scope ------------------------------------------------------------------
 
 
-def scope_choices(access: Access) -> models.QuerySet:
+@dataclass(frozen=True)
+class ScopeChoice:
+    """A unit offered in the scope picker, with its kind in words."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+
+    @classmethod
+    def of(cls, unit: Unit) -> ScopeChoice:
+        return cls(unit.pk, unit.code, unit.name, str(unit.get_kind_display()))
+
+
+def scope_choices(access: Access) -> list[ScopeChoice]:
     """The units offered in the scope picker: every unit the user's grants
-    cover, broadest first (the picker searches them by name or code)."""
-    return (
+    cover, broadest first (the picker searches them by name or code).
+
+    Plain rows with the kind's words looked up once per kind: at national
+    scope the picker offers every unit of the service (4,407 on the
+    100,000-officer service), and a model instance labelled through
+    ``get_kind_display`` each cost the page seconds.
+    """
+    kinds = {value: str(label) for value, label in Unit.Kind.choices}
+    rows = (
         Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
         .annotate(kind_rank=KIND_RANK)
         .order_by("kind_rank", "code")
+        .values_list("pk", "code", "name", "kind")
     )
+    return [ScopeChoice(pk, code, name, kinds[kind]) for pk, code, name, kind in rows]
 
 
 def resolve_scope(access: Access, code: str | None) -> Unit | None:

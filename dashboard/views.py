@@ -6,17 +6,26 @@ figure comes from the indicator engine.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+from html import escape
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import figures as snapshot
 from core import indicators as engine
 from core.indicators import comparison_text
 
@@ -40,6 +49,44 @@ def dashboard(request):
     if not access.may_see_dashboard():
         # A plain officer: no figures, only the way to their own records.
         return render(request, "dashboard/no_dashboard.html")
+    key = _kept_page_key(request)
+    content = cache.get(key) if key else None
+    if content is None:
+        content = render_to_string("dashboard/_content.html", _context(request), request)
+        if key:
+            cache.set(key, content, settings.DASHBOARD_PAGE_SECONDS)
+    return render(request, "dashboard/dashboard.html", {"content": content})
+
+
+def _kept_page_key(request) -> str | None:
+    """The key the rendered figures of this request are kept under, or None
+    when they are not kept.
+
+    The figures depend on the stored snapshot (its generation moves with
+    every change of a counted record, core/figures.py), the settings they
+    are counted under and the calendar; what is shown of them depends on
+    the reader's grants (links, drill-downs, small counts). The key holds
+    all of these and the reader's own id, so a page is only ever served
+    again to the user it was rendered for, and only while nothing it shows
+    has changed. A reader for whom a definition counts differently (named
+    in a case) is counted live every time and never kept.
+    """
+    if not all(indicator.for_reader(request.user).counts_for_everyone() for indicator in engine.indicators()):
+        return None
+    parts = (
+        request.user.pk,
+        request.access.fingerprint,
+        snapshot.generation(),
+        snapshot.version(),
+        get_language(),
+        dt.date.today().isoformat(),
+        sorted(request.GET.lists()),
+    )
+    return "dashboard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _context(request) -> dict:
+    access = request.access
     unit = selectors.resolve_scope(access, request.GET.get("unit"))
     years = selectors.year_choices()
     year, year_problem = selectors.parse_year(request.GET.get("year"), years)
@@ -48,7 +95,7 @@ def dashboard(request):
         "year": year,
         "year_problem": year_problem,
         "years": years.choices if year in years.choices else sorted({*years.choices, year}, reverse=True),
-        "choices": list(selectors.scope_choices(access)),
+        "choices": selectors.scope_choices(access),
     }
     if unit is not None:
         indicators = engine.indicators()
@@ -66,10 +113,22 @@ def dashboard(request):
             headers=_breakdown_headers(unit, year, indicators, data.sort),
         )
         context["links"] = _links(access, unit, year)
-        if unit.pk not in {choice.pk for choice in context["choices"]}:
+        if not any(choice.pk == unit.pk for choice in context["choices"]):
             # Reached from a breakdown row: keep it selectable in the picker.
-            context["choices"].append(unit)
-    return render(request, "dashboard/dashboard.html", context)
+            context["choices"].append(selectors.ScopeChoice.of(unit))
+    context["scope_options"] = _scope_options(context["choices"])
+    return context
+
+
+def _scope_options(choices) -> str:
+    """The picker's ``<option>`` elements, every value escaped. Joined here
+    rather than looped in the template: at national scope they are
+    thousands, and the template engine's per-variable lookups (or
+    ``format_html``'s lazy-string checks) cost more than the rest of the
+    page."""
+    return mark_safe(  # noqa: S308 -- every value is escaped by html.escape
+        "".join(f'<option value="{escape(c.code)}">{escape(c.name)} · {escape(c.kind)}</option>' for c in choices)
+    )
 
 
 def _links(access, unit, year) -> list[dict]:

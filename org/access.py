@@ -15,6 +15,7 @@ exactly when its page opens.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -77,6 +78,20 @@ class Access:
             codename__in=codenames,
         )
         return frozenset(codenames[codename] for codename in held.values_list("codename", flat=True))
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything the grants decide (the user's standing and
+        each grant held, directly or through a group; one query): a page
+        kept for this user holds only while it is unchanged."""
+        user = self.user
+        standing = (user.pk, user.is_active, user.is_superuser) if user and user.is_authenticated else (None,)
+        direct = UnitUserObjectPermission.objects.filter(user=user).values_list("permission", "content_object")
+        via_group = UnitGroupObjectPermission.objects.filter(group__user=user).values_list(
+            "permission", "content_object"
+        )
+        grants = sorted(direct.union(via_group)) if user and user.is_authenticated else []
+        return hashlib.sha256(repr((standing, grants)).encode()).hexdigest()[:32]
 
     def has_grant(self, roles: Iterable[str] | str = ALL_ROLES) -> bool:
         return bool(self.roles & _role_set(roles))

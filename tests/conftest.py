@@ -19,6 +19,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
@@ -44,6 +45,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (the tests' local-memory one):
+    a page kept for a user of an earlier test, whose ids a rolled-back
+    database hands out again, must not be served to this one."""
+    cache.clear()
 
 
 # --- The demo service, loaded once per test process ---------------------------------------------------------------

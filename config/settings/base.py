@@ -321,6 +321,11 @@ IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_XLSX_UNCOMPR
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", 200))
 
 
+# A rendered dashboard is kept for its reader this long at most, and only
+# while the figures, the reader's grants and the calendar are unchanged
+# (dashboard/views.py; docs/performance.md).
+DASHBOARD_PAGE_SECONDS = int(os.environ.get("DASHBOARD_PAGE_SECONDS", "600"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
