@@ -122,7 +122,11 @@ def data_words() -> set[str]:
         for row in model._default_manager.values_list(*fields):
             for value in row:
                 if value:
-                    words.update(WORD.findall(str(value)))
+                    # A JSON value reads as Python's repr ("['2 complaints']"):
+                    # a word is kept without the quote that ends it too.
+                    found = WORD.findall(str(value))
+                    words.update(found)
+                    words.update(w.strip("'’") for w in found)
     return words
 
 
