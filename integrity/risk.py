@@ -37,7 +37,7 @@ from fractions import Fraction
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -172,34 +172,48 @@ def repeated_complaints(as_of: dt.date) -> dict[int, list[str]]:
     return dict(facts)
 
 
-def _directly_affiliated(unit_ref: str) -> Subquery:
-    """The nearest unit of kind ``direct`` at or above the unit ``unit_ref``
-    points to. Only the tree puts a unit in a direct unit's scope (a
-    supervisory office is never a direct unit), so the closure table answers
-    it in one lookup."""
-    return Subquery(
-        UnitScope.objects.filter(unit=OuterRef(unit_ref), root__kind=Unit.Kind.DIRECT)
-        .order_by("root_id")
-        .values("root_id")[:1]
+def directly_affiliated() -> dict[int, int]:
+    """{unit id: its directly-affiliated customs} for every unit at or below
+    one: the nearest unit of kind ``direct`` at or above it. Only the tree
+    puts a unit in a direct unit's scope (a supervisory office is never a
+    direct unit), so the closure table answers it in one grouped query."""
+    return dict(
+        UnitScope.objects.filter(root__kind=Unit.Kind.DIRECT)
+        .order_by()
+        .values("unit")
+        .annotate(customs=Min("root"))
+        .values_list("unit", "customs")
     )
 
 
-def enforcement_ratios(as_of: dt.date) -> QuerySet:
+def enforcement_ratios(as_of: dt.date, *, customs: int | None = None) -> list[dict]:
     """Per officer on the roll with enough declarations in the window: the
-    sums and the officer's directly-affiliated customs (one grouped query)."""
+    sums and the officer's directly-affiliated customs (None for hq, the
+    supervisory offices and the college); only the officers of ``customs``
+    when given.
+
+    One grouped query by officer and unit; the customs comes from
+    ``directly_affiliated``, not from a subquery per row, which PostgreSQL
+    would run once per monthly statistic because it is a grouping key."""
     first, last = enforcement_months(as_of)
-    return (
-        EnforcementStat.objects.filter(
-            month__range=(first, last),
-            officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
-        )
-        .order_by()
-        .values("officer")
+    of_unit = directly_affiliated()
+    stats = EnforcementStat.objects.filter(
+        month__range=(first, last),
+        officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
+    )
+    if customs is not None:
+        stats = stats.filter(officer__unit__in=[unit for unit, root in of_unit.items() if root == customs])
+    rows = (
+        stats.order_by()
+        .values("officer", "officer__unit")
         .annotate(declarations=Sum("declarations"), overrides=Sum("overrides"))
         .filter(declarations__gte=config("enforcement_min_declarations"))
-        .annotate(customs=_directly_affiliated("officer__unit"))
-        .values("officer", "declarations", "overrides", "customs")
+        .values_list("officer", "officer__unit", "declarations", "overrides")
     )
+    return [
+        {"officer": officer, "declarations": declarations, "overrides": overrides, "customs": of_unit.get(unit)}
+        for officer, unit, declarations, overrides in rows
+    ]
 
 
 def enforcement_outlier(as_of: dt.date) -> dict[int, list[str]]:
