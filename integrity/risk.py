@@ -36,12 +36,14 @@ from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history
 
+from core.bulk import update_rows
 from core.indicators import on_roll_at
 from org.models import Unit, UnitScope
 from personnel.models import Officer, Posting
@@ -334,67 +336,131 @@ class ScanResult:
     fired: dict = field(default_factory=dict)  # rule -> number of subjects
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One rule firing for one subject at the scan date, as its alert reads."""
+
+    rule: str
+    subject: str  # "officer" or "unit": the alert's field naming the subject
+    subject_id: int
+    facts: list[str]
+    score: int
+    arithmetic: str
+
+
 def _subject_field(rule: str) -> str:
     return "unit" if rule in UNIT_RULES else "officer"
 
 
-@transaction.atomic
-def scan(*, as_of: dt.date) -> ScanResult:
-    """Run every rule at ``as_of`` and raise or update the alerts."""
-    result = ScanResult(as_of=as_of)
+def findings(as_of: dt.date) -> list[Finding]:
+    """Every rule at ``as_of``, with each subject's score: a fixed number of
+    queries however many subjects fire."""
     fired = {rule: function(as_of) for rule, function in RULES.items()}
-    result.fired = {rule: len(subjects) for rule, subjects in fired.items()}
-
     rules_by_officer: dict[int, list[str]] = defaultdict(list)
     for rule in OFFICER_RULES:
         for officer_id in fired[rule]:
             rules_by_officer[officer_id].append(rule)
+    out = []
+    for rule, subjects in fired.items():
+        subject = _subject_field(rule)
+        for subject_id, facts in subjects.items():
+            score, arithmetic = score_arithmetic(rules_by_officer[subject_id] if subject == "officer" else [rule])
+            out.append(Finding(rule, subject, subject_id, facts, score, arithmetic))
+    return out
+
+
+# A scan that raises or changes at least this many alerts (each with its
+# history row) runs ANALYZE on the alert tables on PostgreSQL before it
+# commits, so that the readers right after it (the reminders that follow the
+# daily scan, the alert desk) plan with the new row counts instead of
+# waiting for autovacuum. A first scan of a national service raises tens of
+# thousands; a daily rescan changes the facts of a few hundred.
+ANALYZE_AFTER_ROWS = 1000
+
+
+@transaction.atomic
+def scan(*, as_of: dt.date) -> ScanResult:
+    """Run every rule at ``as_of`` and raise or update the alerts.
+
+    The findings are compared with the alerts they may concern in one read
+    (the open and in-review alerts, and those closed within the quiet
+    period); only the difference is written, each kind in one statement:
+    the new alerts and their history rows, the alerts whose facts or score
+    changed and their history rows (history_type "~", as a ``save()``
+    writes), and the last scan date of the alerts seen again unchanged
+    (without history, as before). A rescan that finds what the alerts
+    already say writes nothing. An alert whose rule no longer fires is not
+    touched: only a reviewer closes it.
+    """
+    result = ScanResult(as_of=as_of)
+    found = findings(as_of)
+    result.fired = {rule: 0 for rule in RULES}
+    for finding in found:
+        result.fired[finding.rule] += 1
 
     quiet_since = as_of - dt.timedelta(days=config("closed_quiet_days"))
-    for rule, subjects in fired.items():
-        if not subjects:
-            continue
-        subject = _subject_field(rule)
-        lookup = f"{subject}_id__in"
-        active = {
-            getattr(a, f"{subject}_id"): a
-            for a in RiskAlert.objects.filter(rule=rule, status__in=RiskAlert.ACTIVE, **{lookup: list(subjects)})
-        }
-        quiet = set(
-            RiskAlert.objects.filter(
-                rule=rule, status=RiskAlert.Status.CLOSED, as_of__gt=quiet_since, **{lookup: list(subjects)}
-            ).values_list(f"{subject}_id", flat=True)
-        )
-        for subject_id, facts in subjects.items():
-            if subject == "officer":
-                score, arithmetic = score_arithmetic(rules_by_officer[subject_id])
-            else:
-                score, arithmetic = score_arithmetic([rule])
-            alert = active.get(subject_id)
-            if alert is None:
-                if subject_id in quiet:
-                    result.suppressed += 1
-                    continue
-                RiskAlert.objects.create(
-                    rule=rule,
-                    **{f"{subject}_id": subject_id},
-                    score=score,
-                    score_arithmetic=arithmetic,
-                    facts=facts,
+    active: dict[tuple[str, int], RiskAlert] = {}
+    quiet: set[tuple[str, int]] = set()
+    for alert in RiskAlert.objects.filter(
+        Q(status__in=RiskAlert.ACTIVE) | Q(status=RiskAlert.Status.CLOSED, as_of__gt=quiet_since)
+    ).order_by("pk"):
+        key = (alert.rule, getattr(alert, f"{_subject_field(alert.rule)}_id"))
+        if alert.status == RiskAlert.Status.CLOSED:
+            quiet.add(key)
+        else:
+            active[key] = alert
+
+    raised, changed, seen = [], [], []
+    for f in found:
+        key = (f.rule, f.subject_id)
+        alert = active.get(key)
+        if alert is None:
+            if key in quiet:
+                result.suppressed += 1
+                continue
+            raised.append(
+                RiskAlert(
+                    rule=f.rule,
+                    **{f"{f.subject}_id": f.subject_id},
+                    score=f.score,
+                    score_arithmetic=f.arithmetic,
+                    facts=f.facts,
                     raised_on=as_of,
                     as_of=as_of,
                 )
-                result.created += 1
-            elif (alert.facts, alert.score, alert.score_arithmetic) != (facts, score, arithmetic):
-                alert.facts, alert.score, alert.score_arithmetic = facts, score, arithmetic
-                alert.as_of = max(alert.as_of, as_of)
-                alert.save()  # through save(), so the history keeps the old facts
-                result.updated += 1
-            else:
-                if as_of > alert.as_of:
-                    RiskAlert.objects.filter(pk=alert.pk).update(as_of=as_of)
-                result.unchanged += 1
+            )
+        elif (alert.facts, alert.score, alert.score_arithmetic) != (f.facts, f.score, f.arithmetic):
+            alert.facts, alert.score, alert.score_arithmetic = f.facts, f.score, f.arithmetic
+            alert.as_of = max(alert.as_of, as_of)
+            changed.append(alert)
+        else:
+            result.unchanged += 1
+            if as_of > alert.as_of:
+                alert.as_of = as_of
+                seen.append(alert)
+    _write(raised=raised, changed=changed, seen=seen)
+    result.created, result.updated = len(raised), len(changed)
     return result
+
+
+def _write(*, raised: list[RiskAlert], changed: list[RiskAlert], seen: list[RiskAlert]) -> None:
+    """The scan's writes, a fixed number of statements on PostgreSQL.
+
+    History rows are those a ``save()`` would write (simple-history's
+    ``bulk_history_create``: every tracked field, the time of writing, the
+    user of the request if any, no change reason), "+" for a new alert and
+    "~" for a changed one."""
+    if raised:
+        bulk_create_with_history(raised, RiskAlert, default_change_reason=None)
+    if changed:
+        update_rows(RiskAlert, changed, ["facts", "score", "score_arithmetic", "as_of"])
+        RiskAlert.history.bulk_history_create(changed, update=True, default_change_reason=None)
+    if seen:
+        update_rows(RiskAlert, seen, ["as_of"])
+    if connection.vendor == "postgresql" and len(raised) + len(changed) >= ANALYZE_AFTER_ROWS:
+        tables = (RiskAlert._meta.db_table, RiskAlert.history.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 
 
 def active_alerts() -> QuerySet:
