@@ -41,9 +41,8 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from simple_history.utils import bulk_create_with_history
 
-from core.bulk import update_rows
+from core.bulk import history_rows, insert_rows, update_rows
 from core.indicators import on_roll_at
 from org.models import Unit, UnitScope
 from personnel.models import Officer, Posting
@@ -352,6 +351,10 @@ def _subject_field(rule: str) -> str:
     return "unit" if rule in UNIT_RULES else "officer"
 
 
+def _subject_id(alert: RiskAlert) -> int:
+    return getattr(alert, f"{_subject_field(alert.rule)}_id")
+
+
 def findings(as_of: dt.date) -> list[Finding]:
     """Every rule at ``as_of``, with each subject's score: a fixed number of
     queries however many subjects fire."""
@@ -404,7 +407,7 @@ def scan(*, as_of: dt.date) -> ScanResult:
     for alert in RiskAlert.objects.filter(
         Q(status__in=RiskAlert.ACTIVE) | Q(status=RiskAlert.Status.CLOSED, as_of__gt=quiet_since)
     ).order_by("pk"):
-        key = (alert.rule, getattr(alert, f"{_subject_field(alert.rule)}_id"))
+        key = (alert.rule, _subject_id(alert))
         if alert.status == RiskAlert.Status.CLOSED:
             quiet.add(key)
         else:
@@ -444,21 +447,25 @@ def scan(*, as_of: dt.date) -> ScanResult:
 
 
 def _write(*, raised: list[RiskAlert], changed: list[RiskAlert], seen: list[RiskAlert]) -> None:
-    """The scan's writes, a fixed number of statements on PostgreSQL.
-
-    History rows are those a ``save()`` would write (simple-history's
-    ``bulk_history_create``: every tracked field, the time of writing, the
-    user of the request if any, no change reason), "+" for a new alert and
-    "~" for a changed one."""
+    """The scan's writes, one statement each whatever their number
+    (core/bulk.py), with the history rows a ``save()`` would write:
+    "+" for a new alert, "~" for a changed one."""
+    history = RiskAlert.history.model
     if raised:
-        bulk_create_with_history(raised, RiskAlert, default_change_reason=None)
+        # Matched back by rule and subject: one active alert each.
+        inserted = insert_rows(RiskAlert, raised, returning=["id", "rule", "officer_id", "unit_id"])
+        ids = {(rule, officer or unit): pk for pk, rule, officer, unit in inserted}
+        for alert in raised:
+            alert.pk = ids[alert.rule, _subject_id(alert)]
+            alert._state.adding = False
+        insert_rows(history, history_rows(RiskAlert, raised, history_type="+"))
     if changed:
         update_rows(RiskAlert, changed, ["facts", "score", "score_arithmetic", "as_of"])
-        RiskAlert.history.bulk_history_create(changed, update=True, default_change_reason=None)
+        insert_rows(history, history_rows(RiskAlert, changed, history_type="~"))
     if seen:
         update_rows(RiskAlert, seen, ["as_of"])
     if connection.vendor == "postgresql" and len(raised) + len(changed) >= ANALYZE_AFTER_ROWS:
-        tables = (RiskAlert._meta.db_table, RiskAlert.history.model._meta.db_table)
+        tables = (RiskAlert._meta.db_table, history._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 

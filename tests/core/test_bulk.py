@@ -1,7 +1,7 @@
-"""core.bulk.update_rows: one statement whatever the number of rows, and rows
-that read back exactly as ``save()`` would have written them (JSON with
-Chinese text, dates, times, decimals, nullable keys), on SQLite and on
-PostgreSQL."""
+"""core.bulk: one statement whatever the number of rows, and rows that read
+back exactly as ``save()`` would have written them (JSON with Chinese text,
+dates, times, decimals, nullable keys), history rows included, on SQLite and
+on PostgreSQL."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from simple_history.models import HistoricalRecords
 
-from core.bulk import update_rows
+from core.bulk import history_rows, insert_rows, update_rows
 from integrity.models import RiskAlert
 from tests.factories import OfficerFactory
 from tests.integrity.factories import RiskAlertFactory
@@ -93,3 +94,69 @@ def test_it_writes_decimals_and_writes_nothing_for_no_rows(tree):
     with CaptureQueriesContext(connection) as queries:
         assert update_rows(TrainingRecord, [], ["days"]) == 0
     assert len(queries) == 0
+
+
+def comparable(model, pks, exclude=("id",)):
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
+    return stored(model, pks, fields)
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_it_inserts_what_save_would_in_one_statement(tree, bob, n):
+    officers = [OfficerFactory(unit=tree["5101"]) for _ in range(n)]
+    alerts = changed_alerts(tree, n, bob)
+    for alert, officer in zip(alerts, officers, strict=True):
+        alert.pk, alert.officer = None, officer
+    with CaptureQueriesContext(connection) as queries:
+        inserted = insert_rows(RiskAlert, alerts, returning=["id", "officer_id"])
+    assert len(queries) == 1
+    ids = dict((officer, pk) for pk, officer in inserted)
+    assert sorted(ids) == sorted(o.pk for o in officers)
+    twins = changed_alerts(tree, n, bob)
+    for twin, officer in zip(twins, officers, strict=True):
+        twin.pk, twin.officer, twin.rule = None, officer, "rotation_overdue"
+        twin.save()
+    pks = [ids[o.pk] for o in officers]
+    written = comparable(RiskAlert, pks, exclude=("id", "rule"))
+    assert written == comparable(RiskAlert, [t.pk for t in twins], exclude=("id", "rule"))
+    assert raw_facts([RiskAlert(pk=pk) for pk in pks]) == raw_facts(twins)
+
+
+HISTORY_SET_BY_THE_WRITE = ("history_id", "history_date")
+
+
+def history_of(alert) -> list[dict]:
+    rows = alert.history.order_by("history_id").values()
+    return [{k: v for k, v in row.items() if k not in HISTORY_SET_BY_THE_WRITE} for row in rows]
+
+
+def test_its_history_rows_are_those_save_writes(tree, bob, dora, rf):
+    history = RiskAlert.history.model
+    (alert,) = alerts_of(tree, 1)
+    # Raised by the factory's save() ("+"), no user, no reason; the same row again.
+    insert_rows(history, history_rows(RiskAlert, [alert], history_type="+"))
+    # Changed by a reviewer's save() ("~"), with user and reason; the same row again.
+    alert.score, alert.status, alert.reviewer = 70, "in_review", bob
+    alert._history_user, alert._change_reason = bob, "开始核查"
+    alert.save()
+    insert_rows(history, history_rows(RiskAlert, [alert], history_type="~"))
+    # Changed while a request is answered: its user, as the middleware sets it.
+    del alert._history_user, alert._change_reason
+    alert.score = 80
+    request = rf.get("/")
+    request.user = dora
+    HistoricalRecords.context.request = request
+    try:
+        alert.save()
+        insert_rows(history, history_rows(RiskAlert, [alert], history_type="~"))
+    finally:
+        del HistoricalRecords.context.request
+    rows = history_of(alert)
+    assert rows[0] == rows[1]
+    assert rows[2] == rows[3]
+    assert rows[4] == rows[5]
+    assert [(r["history_type"], r["history_user_id"], r["history_change_reason"], r["score"]) for r in rows[::2]] == [
+        ("+", None, None, 30),
+        ("~", bob.pk, "开始核查", 70),
+        ("~", dora.pk, None, 80),
+    ]
