@@ -105,6 +105,33 @@ def _next_generation() -> None:
         FigureGeneration.objects.create(pk=1, value=1)
 
 
+class NoDataBefore(dict):
+    """Figures keyed (indicator key, unit id, year), with an empty figure
+    (no value, the target neither met nor missed) for every year before
+    ``since``, the first year with records."""
+
+    def __init__(self, figures, indicators, since: int | None):
+        super().__init__(figures)
+        self.indicators = {indicator.key: indicator for indicator in indicators}
+        self.since = since
+
+    def __missing__(self, key):
+        if self.since is not None and key[2] < self.since:
+            return self.indicators[key[0]].figure(0, 0)
+        raise KeyError(key)
+
+
+def read_since(indicators: Iterable[Indicator], cells: Iterable[Cell], *, since: int | None) -> NoDataBefore:
+    """``read`` for the cells of ``since`` (core.dates.year_choices().since)
+    and later; a cell of an earlier year is neither read nor stored and
+    answers an empty figure, as ``indicators.trend`` and
+    ``indicators.breakdown`` count it, so officers on the roll before the
+    records begin do not read as a 0% that misses the target."""
+    indicators = list(indicators)
+    counted = {(unit, year) for unit, year in cells if since is None or year >= since}
+    return NoDataBefore(read(indicators, counted), indicators, since)
+
+
 def refresh(*, units: Iterable[int] | None = None, years: Iterable[int]) -> int:
     """Apply the markers and compute every missing row for ``units`` (None:
     every unit) and ``years``: the job that warms the snapshot after a load.

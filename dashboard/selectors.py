@@ -212,21 +212,6 @@ class Dashboard:
 TREND_YEARS = 5
 
 
-class NoDataBefore(dict):
-    """The snapshot's figures, keyed (indicator key, unit pk, year), with an
-    empty figure for every year before ``since``."""
-
-    def __init__(self, figures, indicators, since):
-        super().__init__(figures)
-        self.indicators = {indicator.key: indicator for indicator in indicators}
-        self.since = since
-
-    def __missing__(self, key):
-        if self.since is not None and key[2] < self.since:
-            return self.indicators[key[0]].figure(0, 0)
-        raise KeyError(key)
-
-
 def dashboard(
     access: Access, *, unit: Unit, year: int, indicators, sort: str = "", since: int | None = None
 ) -> Dashboard:
@@ -245,9 +230,7 @@ def dashboard(
     drillable = drillable_units(access, indicators, shown)
     trend_years = list(range(year - TREND_YEARS + 1, year + 1))
     wanted = {(unit.pk, y) for y in trend_years} | {(child.pk, year) for child in children}
-    figures = NoDataBefore(
-        snapshot.read(indicators, {(pk, y) for pk, y in wanted if since is None or y >= since}), indicators, since
-    )
+    figures = snapshot.read_since(indicators, wanted, since=since)
     rows, sort = breakdown_rows(
         access, children=children, year=year, indicators=indicators, figures=figures, sort=sort, drillable=drillable
     )

@@ -359,7 +359,7 @@ def outlier_evidence(alert: RiskAlert) -> Outlier | None:
     )
     if customs is None:
         return None
-    rows = list(enforcement_ratios(as_of).filter(customs=customs[0]))
+    rows = enforcement_ratios(as_of, customs=customs[0])
     own = next((r for r in rows if r["officer"] == alert.officer_id), None)
     if own is None:
         return None

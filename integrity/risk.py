@@ -29,19 +29,19 @@ Readings where the specification is silent:
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.bulk import history_rows, insert_rows, update_rows
 from core.indicators import on_roll_at
 from org.models import Unit, UnitScope
 from personnel.models import Officer, Posting
@@ -114,30 +114,29 @@ def rotation_overdue(as_of: dt.date) -> dict[int, list[str]]:
         )
         .annotate(level=Coalesce("risk_point__level", "post_risk"))
         .filter(rotation_due(as_of))
-        .select_related("unit", "risk_point")
         .order_by("officer_id", "start_date")
+        .values_list("officer_id", "unit__name", "position", "level", "start_date", "risk_point__name")
     )
+    # Translated once, not once per posting (a national scan has thousands).
+    levels = {level: str(words) for level, words in LEVEL_WORDS.items()}
+    with_point = _(
+        "posting at %(unit)s (%(position)s), %(level)s, risk point %(point)s, since %(start)s: %(years)s years"
+    )
+    without_point = _("posting at %(unit)s (%(position)s), %(level)s, since %(start)s: %(years)s years")
     facts: dict[int, list[str]] = defaultdict(list)
-    for posting in postings:
+    for officer_id, unit, position, level, start, point in postings:
         values = {
-            "unit": posting.unit.name,
-            "position": posting.position,
-            "level": LEVEL_WORDS[posting.level],
-            "start": posting.start_date.isoformat(),
-            "years": _years(posting.start_date, as_of),
+            "unit": unit,
+            "position": position,
+            "level": levels[level],
+            "start": start.isoformat(),
+            "years": _years(start, as_of),
         }
-        if posting.risk_point_id:
-            values["point"] = posting.risk_point.name
-            line = (
-                _(
-                    "posting at %(unit)s (%(position)s), %(level)s, risk point %(point)s, since %(start)s: "
-                    "%(years)s years"
-                )
-                % values
-            )
+        if point is not None:
+            values["point"] = point
+            facts[officer_id].append(with_point % values)
         else:
-            line = _("posting at %(unit)s (%(position)s), %(level)s, since %(start)s: %(years)s years") % values
-        facts[posting.officer_id].append(line)
+            facts[officer_id].append(without_point % values)
     return dict(facts)
 
 
@@ -172,34 +171,65 @@ def repeated_complaints(as_of: dt.date) -> dict[int, list[str]]:
     return dict(facts)
 
 
-def _directly_affiliated(unit_ref: str) -> Subquery:
-    """The nearest unit of kind ``direct`` at or above the unit ``unit_ref``
-    points to. Only the tree puts a unit in a direct unit's scope (a
-    supervisory office is never a direct unit), so the closure table answers
-    it in one lookup."""
-    return Subquery(
-        UnitScope.objects.filter(unit=OuterRef(unit_ref), root__kind=Unit.Kind.DIRECT)
-        .order_by("root_id")
-        .values("root_id")[:1]
+def directly_affiliated() -> dict[int, int]:
+    """{unit id: its directly-affiliated customs} for every unit at or below
+    one: the nearest unit of kind ``direct`` at or above it. Only the tree
+    puts a unit in a direct unit's scope (a supervisory office is never a
+    direct unit), so the closure table answers it in one grouped query."""
+    return dict(
+        UnitScope.objects.filter(root__kind=Unit.Kind.DIRECT)
+        .order_by()
+        .values("unit")
+        .annotate(customs=Min("root"))
+        .values_list("unit", "customs")
     )
 
 
-def enforcement_ratios(as_of: dt.date) -> QuerySet:
+def enforcement_ratios(as_of: dt.date, *, customs: int | None = None) -> list[dict]:
     """Per officer on the roll with enough declarations in the window: the
-    sums and the officer's directly-affiliated customs (one grouped query)."""
+    sums and the officer's directly-affiliated customs (None for hq, the
+    supervisory offices and the college); only the officers of ``customs``
+    when given.
+
+    One grouped query by officer and unit; the customs comes from
+    ``directly_affiliated``, not from a subquery per row, which PostgreSQL
+    would run once per monthly statistic because it is a grouping key."""
     first, last = enforcement_months(as_of)
-    return (
-        EnforcementStat.objects.filter(
-            month__range=(first, last),
-            officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
-        )
-        .order_by()
-        .values("officer")
+    of_unit = directly_affiliated()
+    stats = EnforcementStat.objects.filter(
+        month__range=(first, last),
+        officer__in=Officer.objects.filter(on_roll_at(as_of)).values("pk"),
+    )
+    if customs is not None:
+        stats = stats.filter(officer__unit__in=[unit for unit, root in of_unit.items() if root == customs])
+    rows = (
+        stats.order_by()
+        .values("officer", "officer__unit")
         .annotate(declarations=Sum("declarations"), overrides=Sum("overrides"))
         .filter(declarations__gte=config("enforcement_min_declarations"))
-        .annotate(customs=_directly_affiliated("officer__unit"))
-        .values("officer", "declarations", "overrides", "customs")
+        .values_list("officer", "officer__unit", "declarations", "overrides")
     )
+    return [
+        {"officer": officer, "declarations": declarations, "overrides": overrides, "customs": of_unit.get(unit)}
+        for officer, unit, declarations, overrides in rows
+    ]
+
+
+def _exact_order(value: Fraction) -> tuple[float, Fraction]:
+    # Converting to float rounds monotonically, so ordering by the float and
+    # then by the exact value is the exact order; the float settles almost
+    # every comparison at C speed, where comparing Fractions is slow Python.
+    return (float(value), value)
+
+
+def exact_median(values: list[Fraction]) -> Fraction:
+    """``statistics.median`` of exact values, sorted by ``_exact_order``
+    (thousands of officers per customs at national scale)."""
+    ordered = sorted(values, key=_exact_order)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def enforcement_outlier(as_of: dt.date) -> dict[int, list[str]]:
@@ -218,14 +248,17 @@ def enforcement_outlier(as_of: dt.date) -> dict[int, list[str]]:
     facts: dict[int, list[str]] = {}
     for customs, members in groups.items():
         ratios = [m[3] for m in members]
-        median = statistics.median(ratios)
-        mad = statistics.median([abs(r - median) for r in ratios])
+        median = exact_median(ratios)
+        mad = exact_median([abs(r - median) for r in ratios])
         if mad == 0:  # no spread: every deviation would be infinite
             continue
+        # z > z_max, i.e. the ratio above the line (the spread is positive):
+        # one comparison per officer, z worked out only for those above it.
+        line = median + z_max * MAD_SCALE * mad
         for officer_id, overrides, declarations, ratio in members:
-            z = (ratio - median) / (MAD_SCALE * mad)
-            if z <= z_max:
+            if ratio <= line:
                 continue
+            z = (ratio - median) / (MAD_SCALE * mad)
             facts[officer_id] = [
                 _(
                     "override ratio %(ratio)s (%(overrides)s overrides in %(declarations)s declarations, "
@@ -320,67 +353,139 @@ class ScanResult:
     fired: dict = field(default_factory=dict)  # rule -> number of subjects
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One rule firing for one subject at the scan date, as its alert reads."""
+
+    rule: str
+    subject: str  # "officer" or "unit": the alert's field naming the subject
+    subject_id: int
+    facts: list[str]
+    score: int
+    arithmetic: str
+
+
 def _subject_field(rule: str) -> str:
     return "unit" if rule in UNIT_RULES else "officer"
 
 
-@transaction.atomic
-def scan(*, as_of: dt.date) -> ScanResult:
-    """Run every rule at ``as_of`` and raise or update the alerts."""
-    result = ScanResult(as_of=as_of)
-    fired = {rule: function(as_of) for rule, function in RULES.items()}
-    result.fired = {rule: len(subjects) for rule, subjects in fired.items()}
+def _subject_id(alert: RiskAlert) -> int:
+    return getattr(alert, f"{_subject_field(alert.rule)}_id")
 
+
+def findings(as_of: dt.date) -> list[Finding]:
+    """Every rule at ``as_of``, with each subject's score: a fixed number of
+    queries however many subjects fire."""
+    fired = {rule: function(as_of) for rule, function in RULES.items()}
     rules_by_officer: dict[int, list[str]] = defaultdict(list)
     for rule in OFFICER_RULES:
         for officer_id in fired[rule]:
             rules_by_officer[officer_id].append(rule)
+    out = []
+    for rule, subjects in fired.items():
+        subject = _subject_field(rule)
+        for subject_id, facts in subjects.items():
+            score, arithmetic = score_arithmetic(rules_by_officer[subject_id] if subject == "officer" else [rule])
+            out.append(Finding(rule, subject, subject_id, facts, score, arithmetic))
+    return out
+
+
+# A scan that raises or changes at least this many alerts (each with its
+# history row) runs ANALYZE on the alert tables on PostgreSQL before it
+# commits, so that the readers right after it (the reminders that follow the
+# daily scan, the alert desk) plan with the new row counts instead of
+# waiting for autovacuum. A first scan of a national service raises tens of
+# thousands; a daily rescan changes the facts of a few hundred.
+ANALYZE_AFTER_ROWS = 1000
+
+
+@transaction.atomic
+def scan(*, as_of: dt.date) -> ScanResult:
+    """Run every rule at ``as_of`` and raise or update the alerts.
+
+    The findings are compared with the alerts they may concern in one read
+    (the open and in-review alerts, and those closed within the quiet
+    period); only the difference is written, each kind in one statement:
+    the new alerts and their history rows, the alerts whose facts or score
+    changed and their history rows (history_type "~", as a ``save()``
+    writes), and the last scan date of the alerts seen again unchanged
+    (without history, as before). A rescan that finds what the alerts
+    already say writes nothing. An alert whose rule no longer fires is not
+    touched: only a reviewer closes it.
+    """
+    result = ScanResult(as_of=as_of)
+    found = findings(as_of)
+    result.fired = {rule: 0 for rule in RULES}
+    for finding in found:
+        result.fired[finding.rule] += 1
 
     quiet_since = as_of - dt.timedelta(days=config("closed_quiet_days"))
-    for rule, subjects in fired.items():
-        if not subjects:
-            continue
-        subject = _subject_field(rule)
-        lookup = f"{subject}_id__in"
-        active = {
-            getattr(a, f"{subject}_id"): a
-            for a in RiskAlert.objects.filter(rule=rule, status__in=RiskAlert.ACTIVE, **{lookup: list(subjects)})
-        }
-        quiet = set(
-            RiskAlert.objects.filter(
-                rule=rule, status=RiskAlert.Status.CLOSED, as_of__gt=quiet_since, **{lookup: list(subjects)}
-            ).values_list(f"{subject}_id", flat=True)
-        )
-        for subject_id, facts in subjects.items():
-            if subject == "officer":
-                score, arithmetic = score_arithmetic(rules_by_officer[subject_id])
-            else:
-                score, arithmetic = score_arithmetic([rule])
-            alert = active.get(subject_id)
-            if alert is None:
-                if subject_id in quiet:
-                    result.suppressed += 1
-                    continue
-                RiskAlert.objects.create(
-                    rule=rule,
-                    **{f"{subject}_id": subject_id},
-                    score=score,
-                    score_arithmetic=arithmetic,
-                    facts=facts,
+    active: dict[tuple[str, int], RiskAlert] = {}
+    quiet: set[tuple[str, int]] = set()
+    for alert in RiskAlert.objects.filter(
+        Q(status__in=RiskAlert.ACTIVE) | Q(status=RiskAlert.Status.CLOSED, as_of__gt=quiet_since)
+    ).order_by("pk"):
+        key = (alert.rule, _subject_id(alert))
+        if alert.status == RiskAlert.Status.CLOSED:
+            quiet.add(key)
+        else:
+            active[key] = alert
+
+    raised, changed, seen = [], [], []
+    for f in found:
+        key = (f.rule, f.subject_id)
+        alert = active.get(key)
+        if alert is None:
+            if key in quiet:
+                result.suppressed += 1
+                continue
+            raised.append(
+                RiskAlert(
+                    rule=f.rule,
+                    **{f"{f.subject}_id": f.subject_id},
+                    score=f.score,
+                    score_arithmetic=f.arithmetic,
+                    facts=f.facts,
                     raised_on=as_of,
                     as_of=as_of,
                 )
-                result.created += 1
-            elif (alert.facts, alert.score, alert.score_arithmetic) != (facts, score, arithmetic):
-                alert.facts, alert.score, alert.score_arithmetic = facts, score, arithmetic
-                alert.as_of = max(alert.as_of, as_of)
-                alert.save()  # through save(), so the history keeps the old facts
-                result.updated += 1
-            else:
-                if as_of > alert.as_of:
-                    RiskAlert.objects.filter(pk=alert.pk).update(as_of=as_of)
-                result.unchanged += 1
+            )
+        elif (alert.facts, alert.score, alert.score_arithmetic) != (f.facts, f.score, f.arithmetic):
+            alert.facts, alert.score, alert.score_arithmetic = f.facts, f.score, f.arithmetic
+            alert.as_of = max(alert.as_of, as_of)
+            changed.append(alert)
+        else:
+            result.unchanged += 1
+            if as_of > alert.as_of:
+                alert.as_of = as_of
+                seen.append(alert)
+    _write(raised=raised, changed=changed, seen=seen)
+    result.created, result.updated = len(raised), len(changed)
     return result
+
+
+def _write(*, raised: list[RiskAlert], changed: list[RiskAlert], seen: list[RiskAlert]) -> None:
+    """The scan's writes, one statement each whatever their number
+    (core/bulk.py), with the history rows a ``save()`` would write:
+    "+" for a new alert, "~" for a changed one."""
+    history = RiskAlert.history.model
+    if raised:
+        # Matched back by rule and subject: one active alert each.
+        inserted = insert_rows(RiskAlert, raised, returning=["id", "rule", "officer_id", "unit_id"])
+        ids = {(rule, officer or unit): pk for pk, rule, officer, unit in inserted}
+        for alert in raised:
+            alert.pk = ids[alert.rule, _subject_id(alert)]
+            alert._state.adding = False
+        insert_rows(history, history_rows(RiskAlert, raised, history_type="+"))
+    if changed:
+        update_rows(RiskAlert, changed, ["facts", "score", "score_arithmetic", "as_of"])
+        insert_rows(history, history_rows(RiskAlert, changed, history_type="~"))
+    if seen:
+        update_rows(RiskAlert, seen, ["as_of"])
+    if connection.vendor == "postgresql" and len(raised) + len(changed) >= ANALYZE_AFTER_ROWS:
+        tables = (RiskAlert._meta.db_table, history._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 
 
 def active_alerts() -> QuerySet:

@@ -3,8 +3,9 @@
 The twelve indicators against their targets (table and chart), their
 five-year trends, the breakdown by child unit, the age structure of the
 leadership teams, and the lists of gaps. Every figure comes from the
-indicator engine, so the report, the dashboard and the ``indicators``
-command print the same numbers.
+figure snapshot (core/figures.py), which serves the dashboard too and holds
+what the indicator engine counts, so the report, the dashboard and the
+``indicators`` command print the same numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from core import dates, disclosure
+from core import figures as snapshot
 from core import indicators as engine
 from core.indicators import born_for_age_at_year_end, comparison_text, on_roll_at_year_end, percent
 from org.models import Unit
@@ -29,6 +31,8 @@ from .common import furniture
 
 # How many rows of each gap list are printed; the rest are counted.
 GAP_LIST_LIMIT = 100
+# The trends' years, ending with the report's (as engine.trend and the dashboard).
+TREND_YEARS = 5
 
 
 def short(indicator: engine.Indicator) -> str:
@@ -123,17 +127,17 @@ def collect(unit: Unit, year: int, reader) -> UnitReport:
     def shown(indicator, figure, unit_id):
         return disclosure.disclose(figure, indicator=indicator, reads_records=unit_id in entitled)
 
-    # Years before the first year with records show no data, not 0%.
-    since = dates.year_choices().since
-    r.trends = {
-        i.key: [(y, shown(i, f, unit.pk)) for y, f in engine.trend(i, year=year, unit=unit, since=since)]
-        for i in r.indicators
-    }
+    # The unit's five years and its children's year in one read of the
+    # snapshot, as the dashboard reads them; years before the first year
+    # with records show no data, not 0%.
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    cells = {(unit.pk, y) for y in years} | {(child.pk, year) for child in r.children}
+    figures = snapshot.read_since(r.indicators, cells, since=dates.year_choices().since)
+    r.trends = {i.key: [(y, shown(i, figures[i.key, unit.pk, y], unit.pk)) for y in years] for i in r.indicators}
     r.figures = [r.trends[i.key][-1][1] for i in r.indicators]
     for indicator in r.indicators:
         r.breakdown[indicator.key] = {
-            child.pk: shown(indicator, f, child.pk)
-            for child, f in engine.breakdown(indicator, year=year, unit=unit, since=since)
+            child.pk: shown(indicator, figures[indicator.key, child.pk, year], child.pk) for child in r.children
         }
     r.teams = _team_ages(unit, year, reader)
     r.gaps = _gaps(r.indicators, unit, year, reader)
@@ -183,17 +187,32 @@ def _gaps(indicators: list[engine.Indicator], unit: Unit, year: int, reader) -> 
         # reader's grants, not only the unit asked for.
         qs = qs if reader is None else qs.visible_to(reader)
         qs = qs.select_related(*spec.select_related).order_by(*spec.order_by)
-        rows = [[column.cell(member) for column in spec.columns] for member in qs[:GAP_LIST_LIMIT]]
+        members, total = _first_and_count(qs, GAP_LIST_LIMIT)
+        rows = [[column.cell(member) for column in spec.columns] for member in members]
         gaps.append(
             Gap(
                 spec.title,
                 [column.label for column in spec.columns],
                 [column.width * w for column in spec.columns],
                 rows,
-                qs.count(),
+                total,
             )
         )
     return gaps
+
+
+def _first_and_count(qs, limit: int) -> tuple[list, int]:
+    """The first ``limit`` rows of ``qs`` and how many rows it has, working
+    out only once who misses the target (every member's figure: most of the
+    report's time at hq). The keys of all the rows in order come first, so
+    the count is their number; then the first ``limit`` rows in full, whose
+    figures are worked out again for them alone. (A separate COUNT did all
+    of the work a second time; a ``COUNT(*) OVER ()`` on the listing query
+    led PostgreSQL to join every unit with every row for the unit order.)"""
+    keys = list(qs.values_list("pk", flat=True))
+    if not keys:
+        return [], 0
+    return list(qs.filter(pk__in=keys[:limit])), len(keys)
 
 
 def _indicator_cell(indicator: engine.Indicator, missed: bool) -> Paragraph:

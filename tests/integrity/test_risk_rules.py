@@ -2,6 +2,9 @@
 that must not (shared/spec/indicators.md, as-of D = 2009-12-15)."""
 
 import datetime as dt
+import random
+import statistics
+from fractions import Fraction
 
 import pytest
 from django.utils import translation
@@ -128,6 +131,19 @@ def test_it_flags_an_override_ratio_far_above_the_customs_median(tree):
             "robust z-score 12.1, above 3.5",
         ]
     }
+
+
+@pytest.mark.django_db(False)
+def test_its_median_is_the_exact_median():
+    # Ratios that differ by less than a float can tell apart, ties, odd and even counts.
+    near = Fraction(1, 3)
+    values = [near, near + Fraction(1, 10**30), near - Fraction(1, 10**30), Fraction(0), Fraction(7, 9), near]
+    rng = random.Random(5)
+    for n in range(1, len(values) + 1):
+        for _ in range(20):
+            sample = rng.sample(values, n)
+            assert risk.exact_median(sample) == statistics.median(sample)
+    assert risk.exact_median([near + Fraction(1, 10**30), near]) == near + Fraction(1, 2 * 10**30)
 
 
 def test_it_raises_nothing_from_a_group_whose_mad_is_0(tree):

@@ -7,11 +7,12 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from integrity import risk
-from integrity.models import RiskAlert
+from integrity.models import Complaint, RiskAlert
 from integrity.services import alert_close, alert_start_review
 from personnel.models import Posting
 from tests.factories import OfficerFactory, PostingFactory
@@ -76,6 +77,111 @@ def test_it_updates_open_alerts_on_a_rescan_and_never_duplicates_them(two_risks,
     )
     assert alert.as_of == D + dt.timedelta(days=1)
     assert alert.history.count() == 3  # raised, review started, facts updated
+
+
+def writes(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_rescan_that_finds_what_the_alerts_say_writes_nothing(two_risks):
+    risk.scan(as_of=D)
+    with CaptureQueriesContext(connection) as queries:
+        again = risk.scan(as_of=D)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert writes(queries) == []
+
+
+def test_it_writes_history_rows_as_a_save_would(two_risks):
+    wang, _li = two_risks
+    risk.scan(as_of=D)
+    later = D + dt.timedelta(days=1)
+    risk.scan(as_of=later)
+    complaints = RiskAlert.objects.get(rule="repeated_complaints", officer=wang)
+    rotation = RiskAlert.objects.get(rule="rotation_overdue", officer=wang)
+    fields = ("history_type", "history_user", "history_change_reason", "status", "version", "raised_on", "as_of")
+    # Raised ("+"), then the facts changed with the window ("~"): the old
+    # facts stay in the first row. No user (no request), no change reason.
+    rows = list(complaints.history.order_by("history_date", "history_id"))
+    assert [tuple(getattr(r, f) for f in fields) for r in rows] == [
+        ("+", None, None, "open", 1, D, D),
+        ("~", None, None, "open", 1, D, later),
+    ]
+    assert rows[0].facts[0].endswith("from 2008-12-16 to 2009-12-15 (complaints found unsubstantiated not counted)")
+    assert rows[1].facts == complaints.facts
+    assert rows[1].facts[0].endswith("from 2008-12-17 to 2009-12-16 (complaints found unsubstantiated not counted)")
+    # 6.9 years on both days: only the last scan date moves, without history.
+    assert [tuple(getattr(r, f) for f in fields) for r in rotation.history.all()] == [
+        ("+", None, None, "open", 1, D, D)
+    ]
+    assert rotation.as_of == later
+    # Every tracked field of the history row is the alert's.
+    current = complaints.history.latest("history_date")
+    for f in RiskAlert._meta.concrete_fields:
+        assert getattr(current, f.attname) == getattr(complaints, f.attname), f.name
+
+
+def test_it_leaves_an_alert_whose_rule_stopped_firing_as_it_is(two_risks):
+    _wang, li = two_risks
+    risk.scan(as_of=D)
+    before = RiskAlert.objects.values().get(officer=li)
+    Complaint.objects.filter(officer=li, received_date=dt.date(2009, 3, 1)).delete()
+    later = risk.scan(as_of=D + dt.timedelta(days=1))
+    assert (later.created, later.updated, later.unchanged) == (0, 1, 1)  # 王's complaints, 王's rotation
+    # Not even its last scan date: the last scan that saw it stays D.
+    assert RiskAlert.objects.values().get(officer=li) == before
+    assert RiskAlert.objects.get(officer=li).history.count() == 1
+
+
+def officers_at_risk(tree, n):
+    """``n`` officers, each overdue in a high-risk post and with two
+    complaints: two alerts each."""
+    for i in range(n):
+        officer = OfficerFactory(unit=tree["5101"], staff_no=f"GZ{i:04d}")
+        PostingFactory(officer=officer, unit=tree["5101"], post_risk="high", start_date=dt.date(2003, 2, 1))
+        ComplaintFactory(officer=officer, received_date=dt.date(2009, 3, 1))
+        ComplaintFactory(officer=officer, received_date=dt.date(2009, 9, 1))
+
+
+def scan_queries(as_of) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        risk.scan(as_of=as_of)
+    return len(queries), len(writes(queries))
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_it_scans_in_a_fixed_number_of_queries_however_many_alerts(tree, n):
+    officers_at_risk(tree, n)
+    # Savepoint and release; the rules: rotation 1, complaints 1,
+    # enforcement 2 (customs, ratios), unit case rate 2 (named, on the
+    # roll); the alerts they may concern 1. Then the writes.
+    first = scan_queries(D)
+    assert RiskAlert.objects.count() == 2 * n
+    assert RiskAlert.history.count() == 2 * n
+    # Raised: the alerts, their history rows.
+    assert first == (9 + 2, 2)
+    # Nothing changed: nothing written.
+    assert scan_queries(D) == (9, 0)
+    # Next day: the complaints' window moves (facts and their history rows),
+    # the rotations are seen again unchanged (their last scan date).
+    assert scan_queries(D + dt.timedelta(days=1)) == (9 + 3, 3)
+    assert RiskAlert.history.count() == 3 * n
+
+
+def test_it_analyzes_the_alert_tables_after_a_large_write_on_postgresql(two_risks, monkeypatch):
+    def analyzed(as_of):
+        with CaptureQueriesContext(connection) as queries:
+            risk.scan(as_of=as_of)
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+
+    monkeypatch.setattr(risk, "ANALYZE_AFTER_ROWS", 3)
+    expected = (
+        ['ANALYZE "integrity_riskalert", "integrity_historicalriskalert"'] if connection.vendor == "postgresql" else []
+    )
+    assert analyzed(D) == expected  # 3 raised
+    assert analyzed(D + dt.timedelta(days=1)) == []  # 2 changed
 
 
 def test_it_refuses_a_second_active_alert_for_one_rule_and_subject_in_the_database(tree):
