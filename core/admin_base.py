@@ -16,7 +16,6 @@ from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_V
 from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import url_params_from_lookup_dict
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import router
@@ -34,7 +33,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from org.access import request_access
-from org.scoping import sees_everything, shared_kinds
+from org.scoping import sees_everything
 
 from .importing.admin import StreamingExportMixin
 from .importing.formats import EXPORT_FORMATS
@@ -315,20 +314,15 @@ class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAd
 
     # --- what the user may see
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        # The list knows (one query per request) whether any record of the
+        # kind is shared with the user; without shares the scope is a plain
+        # semi-join the planner can drive by index (org/scoping.py).
+        access = request_access(request)
+        shared = not access.everything and access.shares(self.model)
+        return super().get_queryset(request).visible_to(request.user, shared=shared)
 
     def _scope(self):
         return self.model.scope
-
-    @staticmethod
-    def _memo(request, key, compute) -> bool:
-        # One page asks every registered admin about view permission (the
-        # sidebar, the actions, the buttons): answer each question once per
-        # request.
-        memo = request.__dict__.setdefault("_scoped_admin_memo", {})
-        if key not in memo:
-            memo[key] = compute()
-        return memo[key]
 
     def _has_grant(self, request, roles) -> bool:
         return request_access(request).has_grant(roles) or sees_everything(request.user)
@@ -341,8 +335,7 @@ class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAd
         if self._scope().own and hasattr(user, "officer"):
             return True
         # A record shared with the user shows in their list like any other.
-        shared = self._memo(request, "shared kinds", lambda: shared_kinds(user))
-        return ContentType.objects.get_for_model(self.model).pk in shared
+        return request_access(request).shares(self.model)
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and self._may_read_kind(request)
