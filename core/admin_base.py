@@ -82,13 +82,21 @@ class CappedCountPaginator(Paginator):
     every page; ``SELECT COUNT(*) FROM (... LIMIT CAP + 1)`` stops early. A
     list longer than ``CAP`` says "more than CAP" and pages through its
     first ``CAP`` rows; a search or a filter narrows it down.
+
+    The count drops the list's ordering: any ``CAP`` + 1 rows count the same,
+    and without an ORDER BY the database stops at the first rows it finds
+    (for a scoped list, the records of the first officers in scope, by the
+    officer index) instead of reading the list in order.
     """
 
     CAP = 10_000
 
     @cached_property
     def count(self) -> int:
-        return min(self.object_list[: self.CAP + 1].count(), self.CAP + 1)
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        return min(rows[: self.CAP + 1].count(), self.CAP + 1)
 
     @property
     def capped(self) -> bool:
