@@ -30,6 +30,7 @@ from org.access import DASHBOARD_ROLES, Access
 from org.models import KIND_RANK, Unit
 from personnel.models import Officer
 
+from . import paging
 from .charts import TrendPoint, trend_chart
 
 # --- Scope ------------------------------------------------------------------
@@ -367,6 +368,8 @@ class DrillDown:
     columns: list[Column]
     rows: models.QuerySet  # .values() of the listed members (plus "pk"), filtered and sorted
     sort: str
+    # The same rows, paged by keyset (dashboard/paging.py).
+    listing: paging.Listing
 
     @property
     def logged(self) -> bool:
@@ -405,26 +408,47 @@ def drill_down(
             if column.searchable:
                 condition |= Q(**{f"{column.field}__icontains": search})
         members = members.filter(condition)
+    # "Meets the target", NULL read as not met, as the row's mark shows it.
+    members = members.annotate(**{paging.MET: paging.met_alias()})
     if missing_only:
-        members = members.filter(meets=False)
+        members = members.filter(**{paging.MET: False})
 
     fields = [column.field for column in columns]
     natural = fields[0]
+
+    def key(field: str, descending: bool = False) -> paging.Key:
+        field = paging.MET if field == "meets" else field
+        return paging.Key(field, descending, paging.nullable(members, field))
+
     sort_field = sort.lstrip("-")
     if sort_field in fields:
-        ordering = [sort] if sort_field == natural else [sort, natural]
+        keys = [key(sort_field, sort.startswith("-"))] + ([] if sort_field == natural else [key(natural)])
         applied = sort
     else:
         # Those short of the target first: they are what the page is for.
-        ordering, applied = ["meets", natural], ""
-    rows = members.order_by(*ordering, "pk").values("pk", *fields)
+        keys, applied = [key("meets"), key(natural)], ""
+    keys.append(paging.Key("pk"))
+    segments = None
+    if keys[0].field == paging.MET:
+        segments = [False] if missing_only else [keys[0].descending, not keys[0].descending]
+    listing = paging.Listing(members, keys, fields, segments, count_capped=missing_only)
+    rows = listing.ordered()
 
     figure = snapshot.read([indicator], {(unit.pk, year)})[indicator.key, unit.pk, year]
     if indicator.sensitive:
         # Only a need-to-know figure asks whether the reader reads the
         # records here (small counts, core/disclosure.py).
         figure = disclosure.disclose(figure, indicator=indicator, reads_records=access.reads_records_at(unit))
-    return DrillDown(indicator=indicator, unit=unit, year=year, figure=figure, columns=columns, rows=rows, sort=applied)
+    return DrillDown(
+        indicator=indicator,
+        unit=unit,
+        year=year,
+        figure=figure,
+        columns=columns,
+        rows=rows,
+        sort=applied,
+        listing=listing,
+    )
 
 
 def display_rows(drill: DrillDown, rows) -> list[dict]:

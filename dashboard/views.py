@@ -14,7 +14,6 @@ from html import escape
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -219,7 +218,14 @@ def _log_access(request, drill: selectors.DrillDown, officer_ids, action: str) -
 @require_GET
 def drill_down(request, key):
     drill = _drill_down(request, key)
-    page = Paginator(drill.rows, DRILL_DOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    # By keyset: the links carry the row the next (previous) page starts
+    # after (ends before), so a deep page costs what the first does.
+    page = drill.listing.page(
+        number=request.GET.get("page"),
+        after_pk=request.GET.get("after"),
+        before_pk=request.GET.get("before"),
+        size=DRILL_DOWN_PAGE_SIZE,
+    )
     if drill.logged:
         _log_access(request, drill, [row["pk"] for row in page.object_list], "list")
     query = {
@@ -236,7 +242,8 @@ def drill_down(request, key):
         columns.append(
             {"label": column.label, "url": "?" + urlencode({**base, "sort": target}), "direction": direction}
         )
-    page_base = urlencode({**base, **({"sort": drill.sort} if drill.sort else {})})
+    listed = {**base, **({"sort": drill.sort} if drill.sort else {})}
+    page_base = urlencode(listed)
     context = {
         "drill": drill,
         "cell": selectors.Cell(figure=drill.figure, drillable=False),
@@ -245,6 +252,8 @@ def drill_down(request, key):
         "rows": selectors.display_rows(drill, page.object_list),
         "page": page,
         "page_base": page_base,
+        "previous_query": urlencode({**listed, **page.previous_query()}),
+        "next_query": urlencode({**listed, **page.next_query()}),
         "query": query,
         "dashboard_query": urlencode({"unit": drill.unit.code, "year": drill.year}),
     }

@@ -48,8 +48,8 @@ class NeedToKnowQuerySet(ScopedQuerySet):
             qs = self.filter(condition)
         return qs.exclude(self._naming(user))
 
-    def visible_to(self, user):
-        return self._allowed(user, self._scope().read, shared=True)
+    def visible_to(self, user, *, shared: bool = True):
+        return self._allowed(user, self._scope().read, shared=shared)
 
     def editable_by(self, user):
         if not self._scope().write and not sees_everything(user):
@@ -129,7 +129,9 @@ class CaseEvidenceQuerySet(ScopedQuerySet):
     def _cases(self):
         return apps.get_model("integrity", "Case").objects
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, shared: bool = True):
+        # Evidence is shared through its case, never one by one: ``shared``
+        # (about shares of evidence) does not apply.
         return self.filter(case__in=self._cases().visible_to(user).values("pk"))
 
     def editable_by(self, user):

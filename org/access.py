@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from org.models import KIND_RANK, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from org.roles import ALL_ROLES, Role
-from org.scoping import granted_units, sees_everything, units_in_scope
+from org.scoping import granted_units, sees_everything, shared_kinds, units_in_scope
 
 # Every role sees the dashboard and the unit report of a unit it covers
 # (shared/spec/access.md); so do the leader dossiers (officer profiles).
@@ -92,6 +93,17 @@ class Access:
         )
         grants = sorted(direct.union(via_group)) if user and user.is_authenticated else []
         return hashlib.sha256(repr((standing, grants)).encode()).hexdigest()[:32]
+
+    @cached_property
+    def shared_kinds(self) -> frozenset[int]:
+        """Content-type ids of the kinds of which some record is shared with
+        the user one by one (one query, on first use)."""
+        return frozenset(shared_kinds(self.user))
+
+    def shares(self, model) -> bool:
+        """Is some record of ``model`` shared with the user? A list passes
+        the answer to ``visible_to(user, shared=...)``."""
+        return ContentType.objects.get_for_model(model).pk in self.shared_kinds
 
     def has_grant(self, roles: Iterable[str] | str = ALL_ROLES) -> bool:
         return bool(self.roles & _role_set(roles))

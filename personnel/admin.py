@@ -48,8 +48,10 @@ class OfficerAdmin(RecordImportMixin, ScopedAdmin):
 class OfficerRecordAdmin(OfficerFileColumn, RecordImportMixin, ScopedAdmin):
     autocomplete_fields = ("officer",)
     search_fields = ("officer__staff_no", "officer__name")
-    # A staff number finds its officer's records through the unique index.
+    # A staff number finds its officer's records through the unique index;
+    # a name or a part of a number is looked up among the officers first.
     exact_search_field = "officer__staff_no"
+    search_through = "officer"
     list_select_related = ("officer",)
 
 
