@@ -51,9 +51,13 @@ def granted_units(user, roles: Iterable[str] | str = ALL_ROLES) -> models.QueryS
     via_group = apps.get_model("org", "UnitGroupObjectPermission").objects.filter(
         group__user=user, permission__codename__in=codenames
     )
-    return Unit.objects.filter(
-        Q(pk__in=direct.values("content_object")) | Q(pk__in=via_group.values("content_object"))
-    ).values("pk")
+    # One UNION rather than two IN tests joined by OR: the planner estimates
+    # an OR of hashed subplans at most of the table (3,305 of 4,407 units on
+    # the national service), and that estimate, carried through the closure
+    # table and the officers, made it walk every training record in officer
+    # order to count one customs' list; the UNION is estimated at its size.
+    granted = direct.order_by().values("content_object").union(via_group.order_by().values("content_object"))
+    return Unit.objects.filter(pk__in=granted).values("pk")
 
 
 def units_in_scope(user, roles: Iterable[str] | str = ALL_ROLES) -> models.QuerySet:
@@ -163,15 +167,22 @@ def _on_own_columns(model, scope: Scope, units: models.QuerySet, user=None) -> Q
         condition = Q(**{scope.unit_lookup(): units})
         return condition | Q(**{own: user}) if own else condition
     via, rest = fields[0], "__".join(f.name for f in fields[1:])
-    inner = Q(**{f"{rest}__in": units})
+    rows = via.related_model._base_manager
+    related = rows.filter(**{f"{rest}__in": units}).order_by().values("pk")
     outer = Q()
     if own:
         own_fields = _forward_path(model, own) if "__" in own else None
         if own_fields and own_fields[0] == via:
-            inner |= Q(**{"__".join(f.name for f in own_fields[1:]): user})
+            # A UNION, not an OR inside the subquery: PostgreSQL estimates
+            # "unit in scope OR user = me" at half the officers, and with
+            # that estimate it counted one customs' training records by
+            # walking the whole officer index of the records (1.3 s on the
+            # 100,000-officer service); each side of a UNION is estimated
+            # at its size.
+            own_rows = rows.filter(**{"__".join(f.name for f in own_fields[1:]): user}).order_by().values("pk")
+            related = related.union(own_rows)
         else:
             outer = Q(**{own: user})
-    related = via.related_model._base_manager.filter(inner).values("pk")
     return Q(**{f"{via.name}__in": related}) | outer
 
 
