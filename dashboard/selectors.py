@@ -50,23 +50,41 @@ class ScopeChoice:
         return cls(unit.pk, unit.code, unit.name, str(unit.get_kind_display()))
 
 
-def scope_choices(access: Access) -> list[ScopeChoice]:
-    """The units offered in the scope picker: every unit the user's grants
-    cover, broadest first (the picker searches them by name or code).
+# A scope of more units than this lists its broad units in the picker
+# (headquarters, supervisory offices, directly-affiliated customs, the
+# college) and the units directly below the one shown; any other is opened
+# by typing its code. The 100,000-officer service has 4,407 units: listed
+# whole, they made the national page 520 KB.
+PICKER_UNITS = 300
+BROAD_KINDS = (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE, Unit.Kind.DIRECT, Unit.Kind.COLLEGE)
 
-    Plain rows with the kind's words looked up once per kind: at national
-    scope the picker offers every unit of the service (4,407 on the
-    100,000-officer service), and a model instance labelled through
-    ``get_kind_display`` each cost the page seconds.
-    """
+
+def _choice_rows(units: models.QuerySet, limit: int | None = None) -> list[ScopeChoice]:
     kinds = {value: str(label) for value, label in Unit.Kind.choices}
-    rows = (
-        Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
-        .annotate(kind_rank=KIND_RANK)
-        .order_by("kind_rank", "code")
-        .values_list("pk", "code", "name", "kind")
-    )
+    rows = units.annotate(kind_rank=KIND_RANK).order_by("kind_rank", "code").values_list("pk", "code", "name", "kind")
+    if limit is not None:
+        rows = rows[:limit]
     return [ScopeChoice(pk, code, name, kinds[kind]) for pk, code, name, kind in rows]
+
+
+def scope_choices(access: Access, around: Unit | None = None) -> tuple[list[ScopeChoice], int]:
+    """The units offered in the scope picker, broadest first, and how many
+    units the user's grants cover: every one of them up to
+    ``PICKER_UNITS``; beyond that the broad units and those directly below
+    ``around`` (the unit shown).
+
+    Plain rows with the kind's words looked up once per kind: a model
+    instance labelled through ``get_kind_display`` each cost the national
+    page seconds.
+    """
+    in_scope = Unit.objects.filter(pk__in=access.units(DASHBOARD_ROLES))
+    rows = _choice_rows(in_scope, limit=PICKER_UNITS + 1)
+    if len(rows) <= PICKER_UNITS:
+        return rows, len(rows)
+    near = Q(kind__in=BROAD_KINDS)
+    if around is not None:
+        near |= Q(pk=around.pk) | Q(parent=around.pk)
+    return _choice_rows(in_scope.filter(near)), in_scope.count()
 
 
 def resolve_scope(access: Access, code: str | None) -> Unit | None:

@@ -94,8 +94,8 @@ def _context(request) -> dict:
         "year": year,
         "year_problem": year_problem,
         "years": years.choices if year in years.choices else sorted({*years.choices, year}, reverse=True),
-        "choices": selectors.scope_choices(access),
     }
+    context["choices"], context["scope_size"] = selectors.scope_choices(access, around=unit)
     if unit is not None:
         indicators = engine.indicators()
         data = selectors.dashboard(

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from accounts.services import grant_create
+from dashboard import selectors
 from org.roles import Role
 from tests.factories import OfficerFactory, UserFactory
 from tests.integrity.factories import case_naming
@@ -74,3 +75,22 @@ def test_it_renders_again_in_another_language(client, tree, trained_service, ali
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
     assert rendered(english) and "Breakdown by unit" in english.content.decode()
     assert not rendered(client.get(URL, HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_a_wide_scope_lists_its_customs_and_the_units_below_the_one_shown(client, tree, dora, monkeypatch):
+    monkeypatch.setattr(selectors, "PICKER_UNITS", 5)
+    login(client, dora)
+    response = client.get(f"{DASHBOARD}?unit=5100&year=2009")
+    # The broad units of the tree and 5100's own subordinate; not 5102 (below
+    # 5101) nor 5201 (below 5200), which open by their code.
+    assert [c.code for c in response.context["choices"]] == ["0000", "9100", "9200", "0200", "5100", "5200", "5101"]
+    assert response.context["scope_size"] == 9
+    assert "您的范围内共 9 个单位：列表列出各海关及本单位的下级单位，其他单位请输入编码。" in response.content.decode()
+    assert client.get(f"{DASHBOARD}?unit=5201&year=2009").context["unit"].code == "5201"
+
+
+def test_a_narrow_scope_lists_every_unit(client, tree, alice):
+    login(client, alice)
+    response = client.get(f"{DASHBOARD}?unit=5100&year=2009")
+    assert [c.code for c in response.context["choices"]] == ["5100", "5101", "5102"]
+    assert "您的范围内共 3 个单位：输入名称或编码的一部分即可查找。" in response.content.decode()
