@@ -10,9 +10,7 @@ at all -- answers the same 404. A read-only token reads its owner's jobs.
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -21,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from jobs.files import read_chunks
+from jobs.files import result_response
 from jobs.models import Job
 
 from .pagination import Pages
@@ -150,8 +148,4 @@ class JobViewSet(viewsets.GenericViewSet):
         job = self.get_object()
         if not job.has_result:
             raise NotFound
-        response = StreamingHttpResponse(read_chunks(job), content_type=job.result_type or "application/octet-stream")
-        response["Content-Length"] = str(job.result_bytes)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return result_response(job)

@@ -8,8 +8,10 @@ of the file.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
 
 from .models import Job, JobChunk
 
@@ -75,6 +77,16 @@ def read_chunks(job: Job, slot: str = JobChunk.Slot.RESULT) -> Iterator[bytes]:
     ids = list(JobChunk.objects.filter(job=job, slot=slot).order_by("seq").values_list("pk", flat=True))
     for pk in ids:
         yield bytes(JobChunk.objects.values_list("data", flat=True).get(pk=pk))
+
+
+def result_response(job: Job) -> StreamingHttpResponse:
+    """The job's result file as a download, streamed a chunk at a time; the
+    page and the API answer it alike (never cached: it is the owner's)."""
+    response = StreamingHttpResponse(read_chunks(job), content_type=job.result_type or "application/octet-stream")
+    response["Content-Length"] = str(job.result_bytes)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def read_bytes(job: Job, slot: str) -> bytes:

@@ -4,19 +4,17 @@ user's job or message answers 404, as one that does not exist."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import registry, selectors, services
-from .files import read_chunks
+from .files import result_response
 from .models import Job
 
 PAGE_SIZE = 20
@@ -90,11 +88,7 @@ def job_download(request, job_id):
     job = selectors.job_or_404(request.user, job_id)
     if not job.has_result:
         raise Http404
-    response = StreamingHttpResponse(read_chunks(job), content_type=job.result_type or "application/octet-stream")
-    response["Content-Length"] = str(job.result_bytes)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return result_response(job)
 
 
 @require_GET
