@@ -69,9 +69,7 @@ def read(indicators: Iterable[Indicator], cells: Iterable[Cell]) -> dict[tuple[s
     if not shared:
         return out
     current = version()
-    if FigureStale.objects.exists():
-        with _locked():
-            apply_markers()
+    _apply_waiting_markers()
     stored = _stored(shared, cells, current)
     missing = [(i, unit, year) for i in shared for unit, year in cells if (i.key, unit, year) not in stored]
     if missing:
@@ -87,15 +85,21 @@ def read(indicators: Iterable[Indicator], cells: Iterable[Cell]) -> dict[tuple[s
     return out
 
 
+def _apply_waiting_markers() -> None:
+    """Apply the markers written since the last reader, if there are any
+    (one query when there are none)."""
+    if FigureStale.objects.exists():
+        with _locked():
+            apply_markers()
+
+
 def generation() -> int:
     """The current generation of the stored figures, after applying the
     markers written since the last reader: a page rendered from figures read
     at generation G holds as long as the generation is G. It moves when
     markers remove stored rows, not when missing rows are computed (they
     equal what the live definitions gave the page before)."""
-    if FigureStale.objects.exists():
-        with _locked():
-            apply_markers()
+    _apply_waiting_markers()
     return FigureGeneration.objects.values_list("value", flat=True).first() or 0
 
 
