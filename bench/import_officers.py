@@ -21,6 +21,7 @@ Targets (the issue): import <= 60 s and <= 5x the floor.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -158,21 +159,18 @@ def build_tree():
     return hq, codes
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--postgres", help="server URL, e.g. postgres://postgres@127.0.0.1:5432/")
-    parser.add_argument("--dir", help="folder for the temporary SQLite file and CSV (default: the system's)")
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-import-", dir=args.dir))
+@contextlib.contextmanager
+def throwaway_database(postgres: str | None, workdir: Path, name: str):
+    """Django set up on a fresh, migrated database: a new PostgreSQL
+    database ``name``_<random> on the ``postgres`` server, or a SQLite file
+    in ``workdir``. Yields the connection; at the end the database is
+    dropped and ``workdir`` emptied and removed."""
     pg_name = None
-    if args.postgres:
+    if postgres:
         import psycopg
 
-        pg_name = f"bench_import_{uuid.uuid4().hex[:8]}"
-        server = args.postgres.rstrip("/")
+        pg_name = f"{name}_{uuid.uuid4().hex[:8]}"
+        server = postgres.rstrip("/")
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{pg_name}"')
         os.environ["DATABASE_URL"] = f"{server}/{pg_name}"
@@ -189,6 +187,29 @@ def main():
 
     try:
         call_command("migrate", verbosity=0)
+        yield connection
+    finally:
+        connection.close()
+        if pg_name:
+            import psycopg
+
+            with psycopg.connect(f"{postgres.rstrip('/')}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+        for child in workdir.iterdir():
+            child.unlink()
+        workdir.rmdir()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--postgres", help="server URL, e.g. postgres://postgres@127.0.0.1:5432/")
+    parser.add_argument("--dir", help="folder for the temporary SQLite file and CSV (default: the system's)")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-import-", dir=args.dir))
+    with throwaway_database(args.postgres, workdir, "bench_import") as connection:
         from django.contrib.auth import get_user_model
 
         from accounts.services import grant_create
@@ -246,16 +267,6 @@ def main():
             f"targets    {'met' if best_import.wall <= 60 and ratio <= 5 else 'MISSED'} "
             f"(import <= 60 s wall and <= 5x the floor)"
         )
-    finally:
-        connection.close()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
-        for child in workdir.iterdir():
-            child.unlink()
-        workdir.rmdir()
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import os
 import random
 import sys
 import tempfile
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_officers import Clock, build_tree  # noqa: E402  (the same tree and clock)
+from import_officers import Clock, build_tree, throwaway_database  # noqa: E402  (the same tree, clock, database)
 
 HEADERS = ["staff_no", "course", "start_date", "end_date", "days", "mode"]
 OFFICERS = 940
@@ -109,28 +108,7 @@ def main():
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-training-", dir=args.dir))
-    pg_name = None
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"bench_training_{uuid.uuid4().hex[:8]}"
-        server = args.postgres.rstrip("/")
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        os.environ["DATABASE_URL"] = f"{server}/{pg_name}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ.setdefault("CONN_MAX_AGE", "0")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", verbosity=0)
+    with throwaway_database(args.postgres, workdir, "bench_training") as connection:
         from django.contrib.auth import get_user_model
 
         from accounts.services import grant_create
@@ -193,16 +171,6 @@ def main():
         print(f"import     {best_import}  records_import: read, check, scope, write records + history rows")
         print(f"floor      {best_floor}  csv + bulk_create_with_history: records + history rows")
         print(f"ratio      {ratio:.2f}x wall, {best_import.cpu / best_floor.cpu:.2f}x cpu  (target <= 3x)")
-    finally:
-        connection.close()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
-        for child in workdir.iterdir():
-            child.unlink()
-        workdir.rmdir()
 
 
 if __name__ == "__main__":
