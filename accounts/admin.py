@@ -19,11 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import grant_create, grant_delete
 from core.admin_base import DeclaredLookupsOnly, ReadOnlyAdmin
+from org.access import request_access
 from org.roles import Role
 from org.scoping import sees_everything
 
 from .models import DirectoryGrant, Grant, SecurityEvent, TwoFactorDevice
-from .selectors import reads_security_log
 from .services import account_changes_record, account_snapshot, two_factor_device_delete
 
 
@@ -45,14 +45,14 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return request.user.is_staff and reads_security_log(request.user)
+        return request.user.is_staff and request_access(request).reads_security_logs()
 
     def has_view_permission(self, request, obj=None):
-        return reads_security_log(request.user)
+        return request_access(request).reads_security_logs()
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if reads_security_log(request.user) else qs.none()
+        return qs if request_access(request).reads_security_logs() else qs.none()
 
     def get_actions(self, request):
         return {}  # no bulk delete, even for superusers
@@ -60,12 +60,12 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     # Anyone else gets 404 for every page of the log: its existence and
     # contents are not theirs to learn.
     def changelist_view(self, request, extra_context=None):
-        if not reads_security_log(request.user):
+        if not request_access(request).reads_security_logs():
             raise Http404
         return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if not reads_security_log(request.user):
+        if not request_access(request).reads_security_logs():
             raise Http404
         return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -6,20 +6,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from org.models import Unit
+from org.access import request_access
 from org.roles import Role
-from org.scoping import granted_units, sees_everything
-
-
-def reads_security_log(user) -> bool:
-    """Superusers and supervision granted on the General Administration (hq),
-    the same readers as the access log's."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if sees_everything(user):
-        return True
-    return granted_units(user, Role.SUPERVISION).filter(kind=Unit.Kind.HQ).exists()
-
 
 # Logins through these backends are the directory's to secure (its own
 # second factor, if any): two-factor authentication here is for local accounts.
@@ -36,7 +24,7 @@ def two_factor_required(request) -> bool:
         return False
     if request.session.get(BACKEND_SESSION_KEY) in DIRECTORY_BACKENDS:
         return False
-    return sees_everything(user) or granted_units(user, Role.SUPERVISION).exists()
+    return request_access(request).has_grant(Role.SUPERVISION)
 
 
 def has_two_factor_device(user) -> bool:

@@ -362,7 +362,7 @@ class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAd
             return True
         if obj is None:
             return self._may_read_kind(request)
-        return self.model.objects.visible_to(request.user).filter(pk=obj.pk).exists()
+        return self._record_permission(request, "visible_to", obj)
 
     def has_change_permission(self, request, obj=None):
         if sees_everything(request.user):
@@ -371,7 +371,20 @@ class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAd
             return False
         if obj is None:
             return self._has_grant(request, self._scope().write)
-        return self.model.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        return self._record_permission(request, "editable_by", obj)
+
+    def _record_permission(self, request, which: str, obj) -> bool:
+        """Is ``obj`` in ``visible_to`` / ``editable_by`` of the user? A change
+        or history page asks each question of the same record five or six
+        times; a GET changes no record, so there each answer is asked of the
+        database once. A POST may move the record, so it asks every time."""
+
+        def ask():
+            return getattr(self.model.objects, which)(request.user).filter(pk=obj.pk).exists()
+
+        if request.method not in ("GET", "HEAD"):
+            return ask()
+        return request_access(request).remembered((which, self.model, obj.pk), ask)
 
     def has_add_permission(self, request):
         return bool(self._scope().write) and self._has_grant(request, self._scope().write)

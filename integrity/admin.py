@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_base import OfficerFileColumn, ReadOnlyAdmin, ScopedAdmin
 from core.importing.admin import RecordImportMixin
 from core.importing.engine import self_naming_message
-from org.models import Unit
-from org.roles import Role
-from org.scoping import granted_units, sees_everything, units_in_scope
+from org.access import request_access
+from org.scoping import units_in_scope
 from personnel.models import Officer
 
 from .models import (
@@ -267,10 +266,6 @@ class CaseAdmin(SupervisionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
-    def _may_read_kind(self, request):
-        # An investigator from another unit may hold a share of one case.
-        return super()._may_read_kind(request) or Case.objects.visible_to(request.user).exists()
-
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("involved")
 
@@ -391,19 +386,6 @@ class RiskAlertAdmin(ReadOnlyAdmin, SupervisionAdmin):
         return format_html('<a href="{}">{}</a>', reverse("integrity:alert_detail", args=[obj.pk]), _("open"))
 
 
-def reads_access_log(user) -> bool:
-    """Superusers and supervision granted on the General Administration."""
-    if not (user and user.is_active):
-        return False
-    if sees_everything(user):
-        return True
-    return (
-        granted_units(user, Role.SUPERVISION)
-        .filter(pk__in=Unit.objects.filter(kind=Unit.Kind.HQ).values("pk"))
-        .exists()
-    )
-
-
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "action", "record_kind", "record_count", "object_ids", "ip_address", "path")
@@ -412,14 +394,14 @@ class AccessLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return request.user.is_staff and reads_access_log(request.user)
+        return request.user.is_staff and request_access(request).reads_security_logs()
 
     def has_view_permission(self, request, obj=None):
-        return reads_access_log(request.user)
+        return request_access(request).reads_security_logs()
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if reads_access_log(request.user) else qs.none()
+        return qs if request_access(request).reads_security_logs() else qs.none()
 
     def get_actions(self, request):
         return {}  # no bulk delete, even for superusers

@@ -19,7 +19,6 @@ import hashlib
 from collections.abc import Iterable
 from functools import cached_property
 
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -59,26 +58,38 @@ class Access:
         self.user = user
         self._scopes: dict[frozenset, models.QuerySet] = {}
         self._covering: dict[int, frozenset] = {}
+        self._answers: dict = {}
 
     @cached_property
     def everything(self) -> bool:
         return sees_everything(self.user)
 
     @cached_property
+    def grants(self) -> frozenset[tuple[Role, str]]:
+        """(role, kind of the unit) of every grant the user holds, directly or
+        through a group: one query, from which the questions about roles and
+        about grants on an office or on hq are answered without another."""
+        if not (self.user and self.user.is_authenticated and self.user.is_active):
+            return frozenset()
+        codenames = {role.codename: role for role in Role}
+        columns = ("permission__codename", "content_object__kind")
+        direct = UnitUserObjectPermission.objects.filter(user=self.user, permission__codename__in=codenames)
+        via_group = UnitGroupObjectPermission.objects.filter(group__user=self.user, permission__codename__in=codenames)
+        held = direct.order_by().values_list(*columns).union(via_group.order_by().values_list(*columns))
+        return frozenset((codenames[codename], kind) for codename, kind in held)
+
+    @cached_property
     def roles(self) -> frozenset:
         """The roles the user holds on at least one unit (one query)."""
         if self.everything:
             return ALL_ROLES
-        if not (self.user and self.user.is_authenticated and self.user.is_active):
-            return frozenset()
-        codenames = {role.codename: role for role in Role}
-        direct = UnitUserObjectPermission.objects.filter(user=self.user)
-        via_group = UnitGroupObjectPermission.objects.filter(group__user=self.user)
-        held = Permission.objects.filter(
-            Q(pk__in=direct.values("permission")) | Q(pk__in=via_group.values("permission")),
-            codename__in=codenames,
-        )
-        return frozenset(codenames[codename] for codename in held.values_list("codename", flat=True))
+        return frozenset(role for role, _kind in self.grants)
+
+    def holds_on(self, roles: Iterable[str] | str, kinds: Iterable[str]) -> bool:
+        """Does the user hold a grant of one of ``roles`` on a unit of one of
+        ``kinds`` (hq, a supervisory office)? No query once ``grants`` is read."""
+        wanted, kinds = _role_set(roles), set(kinds)
+        return any(role in wanted and kind in kinds for role, kind in self.grants)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -164,6 +175,14 @@ class Access:
         grants only; free once ``coverage`` has resolved the unit."""
         return self.covers(unit, RECORD_READER_ROLES)
 
+    def remembered(self, question, ask):
+        """The answer to ``question`` (a hashable key), asked once per request:
+        ``ask()`` runs the first time only. For questions whose answer the
+        request itself cannot change (a GET's permission on one record)."""
+        if question not in self._answers:
+            self._answers[question] = ask()
+        return self._answers[question]
+
     # --- What a page may link to -------------------------------------------
 
     def may_see_dashboard(self) -> bool:
@@ -182,11 +201,15 @@ class Access:
 
     def may_see_a_composite(self) -> bool:
         """Does some unit open the composite table for the user (the
-        navigation bar's entry)? One query unless leadership answers."""
+        navigation bar's entry)? Answered from ``grants``."""
         if self.everything or Role.LEADERSHIP in self.roles:
             return True
-        offices = (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE)
-        return bool(self.roles) and Unit.objects.filter(pk__in=self.granted(COMPOSITE_ROLES), kind__in=offices).exists()
+        return self.holds_on(COMPOSITE_ROLES, (Unit.Kind.HQ, Unit.Kind.SUPERVISORY_OFFICE))
+
+    def reads_security_logs(self) -> bool:
+        """The access log and the security event log: superusers and
+        supervision granted on the General Administration (hq)."""
+        return self.everything or self.holds_on(Role.SUPERVISION, (Unit.Kind.HQ,))
 
     def may_see_audit_plan(self, unit) -> bool:
         return self.covers(unit, AUDIT_PLAN_ROLES)
@@ -214,5 +237,6 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.access = Access(request.user)
+        # An earlier middleware (two factors) may have made it already.
+        request_access(request)
         return self.get_response(request)

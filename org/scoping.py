@@ -39,12 +39,39 @@ def sees_everything(user) -> bool:
     return bool(user and user.is_active and user.is_superuser)
 
 
+def _built_once(user, key, build) -> models.QuerySet:
+    """The subquery ``build()`` makes for ``user``, built once per user object.
+
+    A request loads its user once, and its lists, permission checks and links
+    ask for the same few scopes dozens of times (an admin change page asks
+    about thirty); building the nested UNION each time was a third of the
+    page's time. The queryset is kept on the user object, keyed by what the
+    structure depends on (the user's standing and the roles): the grants
+    themselves are read when the outer query runs, so a grant given or taken
+    later in the same request still counts. Each caller gets a clone, so
+    evaluating one never caches rows for the next.
+    """
+    memo = getattr(user, "_scope_subqueries", None)
+    if memo is None:
+        memo = {}
+        user._scope_subqueries = memo
+    full_key = (key, user.pk, user.is_active, user.is_superuser)
+    if full_key not in memo:
+        memo[full_key] = build()
+    return memo[full_key].all()
+
+
 def granted_units(user, roles: Iterable[str] | str = ALL_ROLES) -> models.QuerySet:
     """Ids of the units on which ``user`` holds one of ``roles`` (a subquery)."""
     Unit = apps.get_model("org", "Unit")
     if not (user and user.is_authenticated and user.is_active):
         return Unit.objects.none().values("pk")
     codenames = _codenames(roles)
+    return _built_once(user, ("granted", frozenset(codenames)), lambda: _granted_units(user, codenames))
+
+
+def _granted_units(user, codenames: list[str]) -> models.QuerySet:
+    Unit = apps.get_model("org", "Unit")
     direct = apps.get_model("org", "UnitUserObjectPermission").objects.filter(
         user=user, permission__codename__in=codenames
     )
@@ -68,8 +95,14 @@ def units_in_scope(user, roles: Iterable[str] | str = ALL_ROLES) -> models.Query
     Unit = apps.get_model("org", "Unit")
     if sees_everything(user):
         return Unit.objects.values("pk")
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none().values("pk")
     UnitScope = apps.get_model("org", "UnitScope")
-    return UnitScope.objects.filter(root__in=granted_units(user, roles)).values("unit_id")
+    return _built_once(
+        user,
+        ("scope", frozenset(_codenames(roles))),
+        lambda: UnitScope.objects.filter(root__in=granted_units(user, roles)).values("unit_id"),
+    )
 
 
 def has_grant(user, roles: Iterable[str] | str = ALL_ROLES) -> bool:

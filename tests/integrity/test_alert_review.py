@@ -374,12 +374,12 @@ def test_it_costs_the_same_queries_for_a_page_of_the_queue_at_any_size(
     assert response.context["page"].paginator.count == size + 1
 
 
-# The session and user, the grants (one), the unit paths, the reviewers,
-# the filter's unit choices, the count, the page, and the access-log row
-# with its chain (savepoint, the chain's end, insert, release; on
-# PostgreSQL a table lock first); the navigation bar's entries (the reader's
-# roles) and its unread-message badge.
-QUEUE_QUERIES = 17 + (connection.vendor == "postgresql")
+# The session and user, the grants (one query, which also decides the
+# navigation bar's entries), the unit paths, the reviewers, the filter's
+# unit choices, the count, the page, and the access-log row with its chain
+# (savepoint, the chain's end, insert, release; on PostgreSQL a table lock
+# first); the navigation bar's unread-message badge.
+QUEUE_QUERIES = 16 + (connection.vendor == "postgresql")
 
 
 def test_it_offers_as_reviewers_only_supervision_covering_the_alert(client, tree, bob, carol, frank, two_alerts):
