@@ -114,4 +114,4 @@ bench-indicators: install
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/indicators.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .test-db

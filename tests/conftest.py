@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 
 from accounts.services import grant_create
@@ -32,6 +33,7 @@ from integrity.models import AccessLog, Case
 from org.models import Unit
 from org.roles import Role
 from org.services import unit_scope_rebuild
+from tests import testdb
 from tests.factories import OfficerFactory, UnitFactory, UserFactory
 from tests.shared import KeptTransaction
 
@@ -53,6 +55,21 @@ def _empty_cache():
     a page kept for a user of an earlier test, whose ids a rolled-back
     database hands out again, must not be served to this one."""
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """pytest-django's set-up of the test database, except that on SQLite
+    it is copied from a migrated template kept between runs (tests/testdb.py)."""
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if testdb.uses_template():
+            old_config = testdb.setup_from_template(verbosity)
+        else:
+            old_config = setup_databases(verbosity=verbosity, interactive=False)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(old_config, verbosity=verbosity)
 
 
 # --- The demo service, loaded once per test process ---------------------------------------------------------------
