@@ -420,6 +420,10 @@ class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAd
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404
+        if request.method in ("GET", "HEAD"):
+            # Found through get_queryset, which lies within visible_to: the
+            # page's own view-permission checks need not ask again.
+            request_access(request).remembered(("visible_to", self.model, obj.pk), lambda: True)
         return obj
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

@@ -15,12 +15,15 @@ exactly when its page opens.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from org.models import KIND_RANK, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
@@ -43,6 +46,37 @@ RECORD_READER_ROLES = frozenset({Role.SUPERVISION})
 # The risk-point register (integrity.RiskPoint): supervision keeps it;
 # leadership reads every kind and HR plans rotations out of high-risk posts.
 RISK_REGISTER_ROLES = frozenset({Role.SUPERVISION, Role.LEADERSHIP, Role.HR})
+
+
+@functools.cache
+def _grants_sql() -> str:
+    """(permission codename, unit kind) of the unit permissions a user holds
+    directly and through a group, as one UNION. Every request asks it, so
+    the SQL is written once per process: building it with the ORM each time
+    cost more than running it."""
+    quote = connection.ops.quote_name
+    permission, unit = Permission._meta.db_table, Unit._meta.db_table
+    user_groups = get_user_model().groups.through
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    def select(model, joins: str, user_column: str) -> str:
+        return (
+            f"SELECT p.codename, u.kind FROM {quote(model._meta.db_table)} g {joins}"
+            f" JOIN {quote(permission)} p ON p.id = g.{column(model, 'permission')}"
+            f" JOIN {quote(unit)} u ON u.id = g.{column(model, 'content_object')}"
+            f" WHERE {user_column} = %s"
+        )
+
+    direct = select(UnitUserObjectPermission, "", f"g.{column(UnitUserObjectPermission, 'user')}")
+    via_group = select(
+        UnitGroupObjectPermission,
+        f"JOIN {quote(user_groups._meta.db_table)} ug ON ug.{column(user_groups, 'group')}"
+        f" = g.{column(UnitGroupObjectPermission, 'group')}",
+        f"ug.{column(user_groups, 'user')}",
+    )
+    return f"{direct} UNION {via_group}"
 
 
 def _role_set(roles: Iterable[str] | str) -> frozenset:
@@ -72,11 +106,10 @@ class Access:
         if not (self.user and self.user.is_authenticated and self.user.is_active):
             return frozenset()
         codenames = {role.codename: role for role in Role}
-        columns = ("permission__codename", "content_object__kind")
-        direct = UnitUserObjectPermission.objects.filter(user=self.user, permission__codename__in=codenames)
-        via_group = UnitGroupObjectPermission.objects.filter(group__user=self.user, permission__codename__in=codenames)
-        held = direct.order_by().values_list(*columns).union(via_group.order_by().values_list(*columns))
-        return frozenset((codenames[codename], kind) for codename, kind in held)
+        with connection.cursor() as cursor:
+            cursor.execute(_grants_sql(), [self.user.pk, self.user.pk])
+            held = cursor.fetchall()
+        return frozenset((codenames[codename], kind) for codename, kind in held if codename in codenames)
 
     @cached_property
     def roles(self) -> frozenset:

@@ -34,3 +34,9 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="evidence-test-"), "base_url": None},
     },
 }
+
+# Each test's client builds its own middleware chain, and WhiteNoise indexes
+# every static file when it is built (a stat and headers for each, about
+# twenty milliseconds per test); with autorefresh it looks a file up when
+# one is asked for, and serves it the same way.
+WHITENOISE_AUTOREFRESH = True
