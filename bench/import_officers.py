@@ -200,13 +200,44 @@ def throwaway_database(postgres: str | None, workdir: Path, name: str):
         workdir.rmdir()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
+def arguments(doc: str, rows: int) -> argparse.Namespace:
+    """The options every import benchmark takes: rows, repeats, the server, the folder."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=rows)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--postgres", help="server URL, e.g. postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--dir", help="folder for the temporary SQLite file and CSV (default: the system's)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def import_against_floor(*, kind, path, user, rows, repeat, empty, floor, model) -> tuple[Clock, Clock]:
+    """Import ``path`` as ``kind`` and load it through ``floor``, ``repeat``
+    times each, every time into an empty table (``empty``); both must write
+    ``rows`` records of ``model`` with their history. The best of each by wall time."""
+    from core.importing import records_import
+
+    import_times, floor_times = [], []
+    for attempt in range(repeat):
+        empty()
+        with Clock() as clock:
+            outcome = records_import(
+                kind=kind, dataset_or_file=path, file_name=path.name, acting_user=user, dry_run=False
+            )
+        import_times.append(clock)
+        assert outcome.succeeded and outcome.created == rows, outcome.problems[:5]
+        assert model.history.filter(history_user=user).count() == rows
+
+        empty()
+        with Clock() as clock:
+            loaded = floor(path, user)
+        floor_times.append(clock)
+        assert loaded == rows and model.history.count() == rows
+        print(f"run {attempt + 1}: import {import_times[-1]}, floor {floor_times[-1]}", file=sys.stderr)
+    return min(import_times, key=lambda c: c.wall), min(floor_times, key=lambda c: c.wall)
+
+
+def main():
+    args = arguments(__doc__, 100_000)
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-", dir=args.dir))
     with throwaway_database(args.postgres, workdir, "bench_import") as connection:
@@ -228,23 +259,16 @@ def main():
             file=sys.stderr,
         )
 
-        import_times, floor_times = [], []
-        for attempt in range(args.repeat):
-            empty_officers()
-            with Clock() as clock:
-                outcome = records_import(
-                    kind="officers", dataset_or_file=path, file_name=path.name, acting_user=hr, dry_run=False
-                )
-            import_times.append(clock)
-            assert outcome.succeeded and outcome.created == args.rows, outcome.problems[:5]
-            assert Officer.history.filter(history_user=hr).count() == args.rows
-
-            empty_officers()
-            with Clock() as clock:
-                loaded = floor_load(path, hr)
-            floor_times.append(clock)
-            assert loaded == args.rows and Officer.history.count() == args.rows
-            print(f"run {attempt + 1}: import {import_times[-1]}, floor {floor_times[-1]}", file=sys.stderr)
+        best_import, best_floor = import_against_floor(
+            kind="officers",
+            path=path,
+            user=hr,
+            rows=args.rows,
+            repeat=args.repeat,
+            empty=empty_officers,
+            floor=floor_load,
+            model=Officer,
+        )
 
         empty_officers()
         records_import(kind="officers", dataset_or_file=path, file_name=path.name, acting_user=hr)
@@ -252,8 +276,6 @@ def main():
             again = records_import(kind="officers", dataset_or_file=path, file_name=path.name, acting_user=hr)
         assert again.unchanged == args.rows and again.created == again.updated == 0
 
-        best_import = min(import_times, key=lambda c: c.wall)
-        best_floor = min(floor_times, key=lambda c: c.wall)
         ratio = best_import.wall / best_floor.wall
         print(
             f"database   {connection.vendor}, {args.rows} officers, load average {os.getloadavg()[0]:.1f} "

@@ -22,7 +22,6 @@ Target (issue 14): the import within 3x the floor.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import os
@@ -36,7 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_officers import Clock, build_tree, throwaway_database  # noqa: E402  (the same tree, clock, database)
+from import_officers import (  # noqa: E402  (the same tree, runs, database)
+    arguments,
+    build_tree,
+    import_against_floor,
+    throwaway_database,
+)
 
 HEADERS = ["staff_no", "course", "start_date", "end_date", "days", "mode"]
 OFFICERS = 940
@@ -100,19 +104,13 @@ def empty_training():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=94_000)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--postgres", help="server URL, e.g. postgres://postgres@127.0.0.1:5432/")
-    parser.add_argument("--dir", help="folder for the temporary SQLite file and CSV (default: the system's)")
-    args = parser.parse_args()
+    args = arguments(__doc__, 94_000)
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-training-", dir=args.dir))
     with throwaway_database(args.postgres, workdir, "bench_training") as connection:
         from django.contrib.auth import get_user_model
 
         from accounts.services import grant_create
-        from core.importing import records_import
         from org.models import Unit
         from org.roles import Role
         from personnel.models import Officer
@@ -143,26 +141,16 @@ def main():
             file=sys.stderr,
         )
 
-        import_times, floor_times = [], []
-        for attempt in range(args.repeat):
-            empty_training()
-            with Clock() as clock:
-                outcome = records_import(
-                    kind="training", dataset_or_file=path, file_name=path.name, acting_user=hr, dry_run=False
-                )
-            import_times.append(clock)
-            assert outcome.succeeded and outcome.created == args.rows, outcome.problems[:5]
-            assert TrainingRecord.history.filter(history_user=hr).count() == args.rows
-
-            empty_training()
-            with Clock() as clock:
-                loaded = floor_load(path, hr)
-            floor_times.append(clock)
-            assert loaded == args.rows and TrainingRecord.history.count() == args.rows
-            print(f"run {attempt + 1}: import {import_times[-1]}, floor {floor_times[-1]}", file=sys.stderr)
-
-        best_import = min(import_times, key=lambda c: c.wall)
-        best_floor = min(floor_times, key=lambda c: c.wall)
+        best_import, best_floor = import_against_floor(
+            kind="training",
+            path=path,
+            user=hr,
+            rows=args.rows,
+            repeat=args.repeat,
+            empty=empty_training,
+            floor=floor_load,
+            model=TrainingRecord,
+        )
         ratio = best_import.wall / best_floor.wall
         print(
             f"database   {connection.vendor}, {args.rows} training records, load average "
