@@ -31,6 +31,33 @@ from pathlib import Path
 from urllib.parse import quote
 
 
+def django_at(root: str) -> None:
+    """Set Django up from the checkout at ``root`` with the deployment's
+    settings, answering the test client's host."""
+    sys.path.insert(0, root)
+    os.chdir(root)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def timed_get(client, url) -> tuple[float, float, list]:
+    """GET ``url``: its wall and CPU seconds and the queries it ran. An
+    answer other than 200 ends the run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        started, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: {response.status_code}")
+    return elapsed, cpu, ctx.captured_queries
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent))
@@ -39,17 +66,10 @@ def main(argv=None) -> int:
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--only", action="append", default=[])
     args = parser.parse_args(argv)
-    sys.path.insert(0, args.root)
-    os.chdir(args.root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    django_at(args.root)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from core import indicators as engine
     from dashboard import selectors
@@ -100,15 +120,10 @@ def main(argv=None) -> int:
         clients[name].force_login(user)
 
     def timed(client, url):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: {response.status_code}")
-        timed.last = ctx.captured_queries
-        timed.sql = sum(float(q["time"]) for q in ctx.captured_queries)
-        return elapsed, len(ctx.captured_queries)
+        elapsed, _cpu, queries = timed_get(client, url)
+        timed.last = queries
+        timed.sql = sum(float(q["time"]) for q in queries)
+        return elapsed, len(queries)
 
     def explain(queries):
         slowest = max(queries, key=lambda q: float(q["time"]))

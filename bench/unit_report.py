@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from pages import django_at, timed_get  # (the same set-up and timed request as bench/pages.py)
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
@@ -30,13 +32,7 @@ def main(argv=None) -> int:
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--reader", default="leader")
     args = parser.parse_args(argv)
-    sys.path.insert(0, args.root)
-    os.chdir(args.root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    django_at(args.root)
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.test import Client
@@ -55,13 +51,8 @@ def main(argv=None) -> int:
     client.force_login(reader)
 
     def timed(url):
-        with CaptureQueriesContext(connection) as ctx:
-            started, cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: {response.status_code}")
-        return elapsed, len(ctx.captured_queries), cpu
+        elapsed, cpu, queries = timed_get(client, url)
+        return elapsed, len(queries), cpu
 
     print(f"{connection.vendor} {connection.settings_dict['NAME']}, {args.root}, year {year}, reader {args.reader}")
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
