@@ -36,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from import_officers import empty_with_history  # noqa: E402  (the same plain DELETEs)
 
 TARGET_MB = 600
 OFFICERS = 5_000
@@ -168,16 +171,6 @@ def build() -> None:
     grant_create(user=hr, role=Role.HR, unit=hq)
 
 
-def empty_training() -> None:
-    from django.db import connection
-
-    from training.models import TrainingRecord
-
-    with connection.cursor() as cursor:
-        for model in (TrainingRecord, TrainingRecord.history.model):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the .csv file")
@@ -225,7 +218,7 @@ def main():
         )
         met = True
         for path, rows in files:
-            empty_training()
+            empty_with_history(TrainingRecord)
             connection.close()
             floor = measure("read", path)
             imported = measure("import", path)

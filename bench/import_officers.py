@@ -122,15 +122,14 @@ def floor_load(path: Path, user) -> int:
     return len(officers)
 
 
-def empty_officers():
-    # Plain DELETEs: the ORM's delete() would write a history row per officer.
+def empty_with_history(model):
+    """Delete every row of ``model`` and of its history, as plain DELETEs:
+    the ORM's delete() would write a history row per record."""
     from django.db import connection
 
-    from personnel.models import Officer
-
     with connection.cursor() as cursor:
-        for model in (Officer, Officer.history.model):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        for table in (model, model.history.model):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table._meta.db_table)}")
 
 
 def build_tree():
@@ -265,12 +264,12 @@ def main():
             user=hr,
             rows=args.rows,
             repeat=args.repeat,
-            empty=empty_officers,
+            empty=lambda: empty_with_history(Officer),
             floor=floor_load,
             model=Officer,
         )
 
-        empty_officers()
+        empty_with_history(Officer)
         records_import(kind="officers", dataset_or_file=path, file_name=path.name, acting_user=hr)
         with Clock() as reimport:
             again = records_import(kind="officers", dataset_or_file=path, file_name=path.name, acting_user=hr)

@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from import_officers import (  # noqa: E402  (the same tree, runs, database)
     arguments,
     build_tree,
+    empty_with_history,
     import_against_floor,
     throwaway_database,
 )
@@ -92,17 +93,6 @@ def floor_load(path: Path, user) -> int:
     return len(records)
 
 
-def empty_training():
-    # Plain DELETEs: the ORM's delete() would write a history row per record.
-    from django.db import connection
-
-    from training.models import TrainingRecord
-
-    with connection.cursor() as cursor:
-        for model in (TrainingRecord, TrainingRecord.history.model):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-
-
 def main():
     args = arguments(__doc__, 94_000)
 
@@ -147,7 +137,7 @@ def main():
             user=hr,
             rows=args.rows,
             repeat=args.repeat,
-            empty=empty_training,
+            empty=lambda: empty_with_history(TrainingRecord),
             floor=floor_load,
             model=TrainingRecord,
         )
