@@ -10,10 +10,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import token_create
-from tests.conftest import tree_create
 from tests.jobs.conftest import committing, run_jobs  # noqa: F401  (fixtures)
-from tests.security.conftest import PERSONAS, hidden_texts, service_create
-from tests.shared import KeptTransaction
+from tests.security.conftest import PERSONAS, hidden_texts, kept_service  # noqa: F401  (a fixture)
 
 __all__ = ["PERSONAS", "hidden_texts", "service"]
 
@@ -25,16 +23,9 @@ def token_client(user, *, read_only=False, days=30):
     return client
 
 
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    kept = KeptTransaction(django_db_blocker)
-    yield kept.open(lambda: service_create(tree_create()))
-    kept.close()
-
-
 @pytest.fixture
-def service(_built, db):
-    return _built
+def service(kept_service, db):  # noqa: F811  (the imported fixture, by name)
+    return kept_service
 
 
 @pytest.fixture

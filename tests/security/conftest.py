@@ -47,6 +47,7 @@ from integrity.models import (
 from jobs.models import Job
 from org.roles import Role
 from personnel.models import LeaderAppraisal, Officer, Posting, ReserveCadre
+from tests.conftest import tree_create
 from tests.factories import LeaderAppraisalFactory, OfficerFactory, PostingFactory, ReserveCadreFactory, UserFactory
 from tests.integrity.factories import (
     ComplaintFactory,
@@ -57,6 +58,7 @@ from tests.integrity.factories import (
     SurveyFactory,
     case_naming,
 )
+from tests.shared import KeptTransaction
 from training.models import PoliticalWork, TrainingRecord
 
 OFFICERS = {
@@ -106,6 +108,15 @@ def _evidence(record, name):
 @pytest.fixture
 def service(tree):
     return service_create(tree)
+
+
+@pytest.fixture(scope="module")
+def kept_service(django_db_setup, django_db_blocker):
+    """The tree and the service built once for a module whose tests each run
+    in a savepoint on top (tests/shared.py): the URL sweep and the API tests."""
+    kept = KeptTransaction(django_db_blocker)
+    yield kept.open(lambda: service_create(tree_create()))
+    kept.close()
 
 
 def service_create(tree) -> Service:

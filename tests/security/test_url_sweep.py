@@ -40,11 +40,9 @@ from audit.models import RectificationEvidence, RectificationItem
 from core import indicators as engine
 from integrity.models import Case, CaseEvidence, RiskAlert
 from jobs.models import Job
-from tests.conftest import tree_create
-from tests.shared import KeptTransaction
 
 from .chinese import LATIN_WORDS, WORD, data_words, english_words, is_html, shown_text
-from .conftest import PERSONAS, hidden_texts, service_create
+from .conftest import PERSONAS, hidden_texts
 from .urlsweep import Pattern, patterns, urls
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -349,18 +347,10 @@ def _sweep(client, service, user, part, junk, hops):
     return sweep
 
 
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    """The tree and the service, built once for the module's tests (each
-    runs in a savepoint on top, tests/shared.py); the sweep only reads."""
-    kept = KeptTransaction(django_db_blocker)
-    yield kept.open(lambda: service_create(tree_create()))
-    kept.close()
-
-
 @pytest.fixture
-def service(_built, db):
-    return _built
+def service(kept_service, db):
+    # Built once for the module (tests/security/conftest.py); the sweep only reads.
+    return kept_service
 
 
 def test_every_url_pattern_gets_a_url(service):
