@@ -50,7 +50,7 @@ RISK_REGISTER_ROLES = frozenset({Role.SUPERVISION, Role.LEADERSHIP, Role.HR})
 
 @functools.cache
 def _grants_sql() -> str:
-    """(permission codename, unit kind) of the unit permissions a user holds
+    """(permission codename, unit id, unit kind) of the unit permissions a user holds
     directly and through a group, as one UNION. Every request asks it, so
     the SQL is written once per process: building it with the ORM each time
     cost more than running it."""
@@ -63,7 +63,7 @@ def _grants_sql() -> str:
 
     def select(model, joins: str, user_column: str) -> str:
         return (
-            f"SELECT p.codename, u.kind FROM {quote(model._meta.db_table)} g {joins}"
+            f"SELECT p.codename, u.id, u.kind FROM {quote(model._meta.db_table)} g {joins}"
             f" JOIN {quote(permission)} p ON p.id = g.{column(model, 'permission')}"
             f" JOIN {quote(unit)} u ON u.id = g.{column(model, 'content_object')}"
             f" WHERE {user_column} = %s"
@@ -99,44 +99,41 @@ class Access:
         return sees_everything(self.user)
 
     @cached_property
-    def grants(self) -> frozenset[tuple[Role, str]]:
-        """(role, kind of the unit) of every grant the user holds, directly or
-        through a group: one query, from which the questions about roles and
-        about grants on an office or on hq are answered without another."""
+    def grants(self) -> frozenset[tuple[Role, int, str]]:
+        """(role, unit id, kind of the unit) of every grant the user holds,
+        directly or through a group: one query, from which the roles, the
+        fingerprint and the questions about grants on an office or on hq are
+        answered without another."""
         if not (self.user and self.user.is_authenticated and self.user.is_active):
             return frozenset()
         codenames = {role.codename: role for role in Role}
         with connection.cursor() as cursor:
             cursor.execute(_grants_sql(), [self.user.pk, self.user.pk])
             held = cursor.fetchall()
-        return frozenset((codenames[codename], kind) for codename, kind in held if codename in codenames)
+        return frozenset((codenames[codename], unit, kind) for codename, unit, kind in held if codename in codenames)
 
     @cached_property
     def roles(self) -> frozenset:
         """The roles the user holds on at least one unit (one query)."""
         if self.everything:
             return ALL_ROLES
-        return frozenset(role for role, _kind in self.grants)
+        return frozenset(role for role, _unit, _kind in self.grants)
 
     def holds_on(self, roles: Iterable[str] | str, kinds: Iterable[str]) -> bool:
         """Does the user hold a grant of one of ``roles`` on a unit of one of
         ``kinds`` (hq, a supervisory office)? No query once ``grants`` is read."""
         wanted, kinds = _role_set(roles), set(kinds)
-        return any(role in wanted and kind in kinds for role, kind in self.grants)
+        return any(role in wanted and kind in kinds for role, _unit, kind in self.grants)
 
     @cached_property
     def fingerprint(self) -> str:
         """A digest of everything the grants decide (the user's standing and
-        each grant held, directly or through a group; one query): a page
-        kept for this user holds only while it is unchanged."""
+        each role held on each unit, directly or through a group; from
+        ``grants``): a page kept for this user holds only while it is unchanged."""
         user = self.user
         standing = (user.pk, user.is_active, user.is_superuser) if user and user.is_authenticated else (None,)
-        direct = UnitUserObjectPermission.objects.filter(user=user).values_list("permission", "content_object")
-        via_group = UnitGroupObjectPermission.objects.filter(group__user=user).values_list(
-            "permission", "content_object"
-        )
-        grants = sorted(direct.union(via_group)) if user and user.is_authenticated else []
-        return hashlib.sha256(repr((standing, grants)).encode()).hexdigest()[:32]
+        held = sorted((role.value, unit) for role, unit, _kind in self.grants)
+        return hashlib.sha256(repr((standing, held)).encode()).hexdigest()[:32]
 
     @cached_property
     def shared_kinds(self) -> frozenset[int]:

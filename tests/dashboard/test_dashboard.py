@@ -454,17 +454,17 @@ def grow(tree, customs: int, officers_per_unit: int):
 
 # A warm request (the figures already in the snapshot, core/figures.py):
 # A warm dashboard is the page kept for its reader (dashboard/views.py):
-# session, user, the roles the user holds, the digest of the grants, whether
-# a stale marker waits, the figures' generation, whether the reader is named
+# session, user, the grants (the roles the user holds and their digest, one
+# query), whether a stale marker waits, the figures' generation, whether the reader is named
 # in a case (their case rate is then counted live and the page is not kept),
-# the navigation bar's count of unread messages: 8, whatever the number of
+# the navigation bar's count of unread messages: 7, whatever the number of
 # units and indicators.
-WARM_DASHBOARD_QUERIES = 8
+WARM_DASHBOARD_QUERIES = 7
 # A page not kept yet adds its rendering: scope, picker, two year bounds,
 # child units, which roles cover the unit and its children (drill-down
 # rights, small counts, links), the stored figures of the trend and the
 # breakdown in one read: the same number whatever the number of units.
-RENDERED_DASHBOARD_QUERIES = 17
+RENDERED_DASHBOARD_QUERIES = 16
 
 
 # Session, user, the reader's roles (the navigation bar's link to the alert
