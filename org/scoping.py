@@ -39,26 +39,31 @@ def sees_everything(user) -> bool:
     return bool(user and user.is_active and user.is_superuser)
 
 
-def _built_once(user, key, build) -> models.QuerySet:
-    """The subquery ``build()`` makes for ``user``, built once per user object.
+# The scope subqueries built so far, by what their structure depends on;
+# emptied when full (a process sees a bounded number of users at a time).
+_BUILT: dict[tuple, models.QuerySet] = {}
+_BUILT_MAX = 4096
 
-    A request loads its user once, and its lists, permission checks and links
-    ask for the same few scopes dozens of times (an admin change page asks
-    about thirty); building the nested UNION each time was a third of the
-    page's time. The queryset is kept on the user object, keyed by what the
-    structure depends on (the user's standing and the roles): the grants
-    themselves are read when the outer query runs, so a grant given or taken
-    later in the same request still counts. Each caller gets a clone, so
-    evaluating one never caches rows for the next.
+
+def _built_once(user, key, build) -> models.QuerySet:
+    """The subquery ``build()`` makes for ``user``, built once per process.
+
+    Lists, permission checks and links ask for the same few scopes dozens of
+    times per request (an admin change page asks about thirty), and building
+    the nested UNION each time was a third of the page's time. Its structure
+    depends only on who the user is (the id in its WHERE clauses, standing as
+    an active user or a superuser) and on the roles, which is the key; the
+    grants themselves are read when the outer query runs, so a grant given or
+    taken later, even in the same request, still counts. Each caller gets a
+    clone, so evaluating one never caches rows for the next.
     """
-    memo = getattr(user, "_scope_subqueries", None)
-    if memo is None:
-        memo = {}
-        user._scope_subqueries = memo
     full_key = (key, user.pk, user.is_active, user.is_superuser)
-    if full_key not in memo:
-        memo[full_key] = build()
-    return memo[full_key].all()
+    built = _BUILT.get(full_key)
+    if built is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        built = _BUILT[full_key] = build()
+    return built.all()
 
 
 def granted_units(user, roles: Iterable[str] | str = ALL_ROLES) -> models.QuerySet:
