@@ -5,12 +5,13 @@ documentation pages."""
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import tokens
 from .jobs import JobViewSet
 from .kinds import record_kinds
+from .schema import SchemaView
 from .views import AlertViewSet, ImportView, IndicatorsView, record_viewset
 
 app_name = "api"
@@ -25,7 +26,7 @@ router.register("jobs", JobViewSet, basename="jobs")
 urlpatterns = [
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("imports/<slug:kind>/", ImportView.as_view(), name="import"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
