@@ -20,6 +20,7 @@ import gc
 from io import StringIO
 
 import pytest
+from _pytest.runner import pytest_runtest_protocol as _runner_protocol
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -30,6 +31,7 @@ from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 
 from accounts.services import grant_create
+from config.datastack import with_room
 from fixtures.accounts import demo_accounts_create
 from fixtures.demo import DemoService, default_year
 from fixtures.loader import demo_service_load
@@ -204,6 +206,15 @@ def pytest_collection_finish(session):
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Each test -- its set-up, call and tear-down -- run by pytest's own
+    runner from a frame with room on CPython's frame stack
+    (config/datastack.py): without it a page's templates map and unmap a
+    chunk of the stack hundreds of times per request."""
+    return with_room(_runner_protocol, item=item, nextitem=nextitem)
 
 
 @pytest.hookimpl(tryfirst=True)
