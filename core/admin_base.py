@@ -522,6 +522,26 @@ class ScopedAdmin(DeclaredLookupsOnly, StreamingExportMixin, ImportExportModelAd
         }
         return to_delete, model_count, perms_needed, protected
 
+    # --- the page's fields
+    @cached_property
+    def _field_names(self) -> dict[tuple, tuple[str, ...]]:
+        return {}
+
+    def get_fields(self, request, obj=None):
+        """The names of the form's fields and then the read-only ones, as
+        Django answers them, kept for each set of read-only and excluded
+        fields. Django builds a whole form class to learn them (its choices
+        scoped to the user, the current values read) and builds it again for
+        the page; the names depend on the form and those two sets only."""
+        if self.fields:
+            return self.fields
+        readonly = tuple(self.get_readonly_fields(request, obj))
+        excluded = self.get_exclude(request, obj)
+        key = (readonly, None if excluded is None else tuple(excluded))
+        if key not in self._field_names:
+            self._field_names[key] = tuple(super().get_fields(request, obj))
+        return list(self._field_names[key])
+
     # --- what the user may pick on a form: only what they may write to
     def _choices(self, request, related_model):
         """Records of ``related_model`` a record of this kind may point at:
