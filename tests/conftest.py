@@ -194,6 +194,22 @@ def _demo_of(item) -> str | None:
     return next((name for name in _SHARED if name in names), None)
 
 
+_TEMPLATE_BUILD = pytest.StashKey()
+
+
+def pytest_configure(config):
+    """A parallel run's controller starts building the SQLite test template
+    when there is none (tests/testdb.py), while the workers start."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        config.stash[_TEMPLATE_BUILD] = testdb.template_build_start()
+
+
+def pytest_unconfigure(config):
+    build = config.stash.get(_TEMPLATE_BUILD, None)
+    if build is not None:
+        build.wait()
+
+
 def pytest_collection_finish(session):
     """Python's cyclic garbage collector, tuned for a test process.
 

@@ -21,6 +21,8 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import django
@@ -62,13 +64,17 @@ def _test_name_set(connection) -> tuple[str, str]:
     return old_name, test_name
 
 
+def template_path() -> Path:
+    return TEMPLATE_DIR / f"sqlite-{_digest()}.sqlite3"
+
+
 def setup_from_template(verbosity: int = 0) -> list:
     """Create the test database of this process from the kept template,
     building the template first if there is none for these migrations.
     Returns what ``teardown_databases`` takes."""
     connection = connections["default"]
     TEMPLATE_DIR.mkdir(exist_ok=True)
-    template = TEMPLATE_DIR / f"sqlite-{_digest()}.sqlite3"
+    template = template_path()
     with open(TEMPLATE_DIR / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
@@ -89,3 +95,16 @@ def setup_from_template(verbosity: int = 0) -> list:
     finally:
         source.close()
     return [(connection, old_name, True)]
+
+
+def template_build_start() -> subprocess.Popen | None:
+    """Start building the template in a process of its own when there is
+    none, so that it is migrated while the test processes start and collect
+    (about five seconds each) instead of one of them migrating while the
+    others wait on the lock. Whoever takes the lock first builds it."""
+    if not uses_template() or template_path().exists():
+        return None
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.test")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.testdb_build"], cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL
+    )
