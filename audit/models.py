@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile
 from integrity.models import Inspection, RiskAlert
+from org.history import HistoricalRecords
 from org.models import Unit
 from org.roles import Role
 from org.scoping import Scope, ScopedQuerySet

@@ -18,11 +18,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.dates import YEAR_MAX, YEAR_MIN
 from core.evidence import EvidenceFile
 from org.access import RISK_REGISTER_ROLES
+from org.history import HistoricalRecords
 from org.models import Unit
 from org.roles import Role
 from org.scoping import Scope, ScopedQuerySet

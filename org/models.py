@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from .history import HistoricalRecords
 from .roles import Role
 from .scoping import Scope, ScopedQuerySet
 

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core.dates import YEAR_MAX, YEAR_MIN
+from org.history import HistoricalRecords
 from org.models import READ_PEOPLE, WRITE_HR, Unit
 from org.roles import Role
 from org.scoping import Scope, ScopedQuerySet

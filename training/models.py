@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from org.history import HistoricalRecords
 from org.models import WRITE_HR, Unit
 from org.scoping import Scope, ScopedQuerySet
 from personnel.models import READ_CAREER, CareerScope, Officer
