@@ -236,7 +236,8 @@ def pytest_runtest_protocol(item, nextitem):
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Collect the tests that use a demo back to back (each demo's where the
-    first of them is) and put them in the xdist group of that demo."""
+    first of them is) and put them in the xdist group of that demo; then
+    move the tests marked ``early`` to the front."""
     for name in _SHARED:
         users = [item for item in items if _demo_of(item) == name]
         if not users:
@@ -246,6 +247,11 @@ def pytest_collection_modifyitems(config, items):
         first = items.index(users[0])
         rest = [item for item in items if _demo_of(item) != name]
         items[:] = rest[:first] + users + rest[first:]
+    # xdist hands out the groups first (the most tests first), then single
+    # tests in this order, one at a time: the tests marked ``early`` (seconds
+    # each) go before the quick ones, so that the run ends on quick tests on
+    # both workers instead of one worker finishing a long test alone.
+    items.sort(key=lambda item: item.get_closest_marker("early") is None)
 
 
 @pytest.hookimpl(wrapper=True)

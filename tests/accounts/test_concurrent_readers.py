@@ -22,6 +22,9 @@ SESSIONS = 20  # concurrent logged-in sessions, each its own connection
 ALERTS = 6
 READS_PER_SESSION = 5
 
+# Seconds per test: sent to a worker before the quick tests (tests/conftest.py).
+pytestmark = pytest.mark.early
+
 
 def _free_port() -> int:
     with closing(socket.socket()) as s:

@@ -11,6 +11,9 @@ from django.utils import timezone
 BEFORE = [("integrity", "0010_alert_assignment_and_notes")]
 AFTER = [("integrity", "0011_case_outcomes_per_officer")]
 
+# Seconds per test: sent to a worker before the quick tests (tests/conftest.py).
+pytestmark = pytest.mark.early
+
 
 def _migrate(targets):
     executor = MigrationExecutor(connection)

@@ -46,6 +46,10 @@ from .conftest import PERSONAS, hidden_texts
 from .urlsweep import Pattern, patterns, urls
 
 PDFTOTEXT = shutil.which("pdftotext")
+
+# Seconds per test: sent to a worker before the quick tests (tests/conftest.py).
+pytestmark = pytest.mark.early
+
 # Typed query strings: each names every parameter a project view reads, so
 # one request tries the bad value of each (views read only their own).
 TYPED_QUERIES = [
