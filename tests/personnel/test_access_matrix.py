@@ -33,6 +33,13 @@ def matrix(django_db_setup, django_db_blocker):
     kept.close()
 
 
+@pytest.fixture(autouse=True)
+def _sessions_in_the_cache(settings):
+    """Where a session is kept says nothing about who may open what; in the
+    cache (as the URL sweep keeps them) a request loads it without a query."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
 @pytest.fixture
 def _matrix(matrix, db):
     return refetch(matrix)
