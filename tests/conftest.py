@@ -242,8 +242,15 @@ def pytest_collection_modifyitems(config, items):
         users = [item for item in items if _demo_of(item) == name]
         if not users:
             continue
+        # xdist names a test's group by all its xdist_group marks together: a
+        # user that carries its module's group too (the generator module
+        # tests/fixtures/test_demo_integrity_audit.py) would land in a group
+        # of its own, maybe on the other worker, which would load the demo
+        # again. Every user of the demo carries the same set of names.
+        names = {mark.args[0] for item in users for mark in item.iter_markers("xdist_group")}
         for item in users:
-            item.add_marker(pytest.mark.xdist_group(f"{DEMO_GROUP}-{name}"))
+            for group in sorted(names | {f"{DEMO_GROUP}-{name}"}):
+                item.add_marker(pytest.mark.xdist_group(group))
         first = items.index(users[0])
         rest = [item for item in items if _demo_of(item) != name]
         items[:] = rest[:first] + users + rest[first:]
