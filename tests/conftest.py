@@ -258,6 +258,8 @@ def pytest_collection_modifyitems(config, items):
     # tests in this order, one at a time: the tests marked ``early`` (seconds
     # each) go before the quick ones, so that the run ends on quick tests on
     # both workers instead of one worker finishing a long test alone.
+    # pytest-django sorts next, keeping this order within its classes (the
+    # tests of the database, those that commit, the others).
     items.sort(key=lambda item: item.get_closest_marker("early") is None)
 
 
