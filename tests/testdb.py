@@ -1,7 +1,7 @@
 """The SQLite test database, migrated once and kept as a template.
 
 Running the project's and its libraries' ~100 migrations takes about
-thirteen seconds of one core (Django renders the model states again after
+seven seconds of one core (Django renders the model states again after
 each operation); every test process used to pay it. As zulip does with its
 test template database, the migrated database is kept in a file named by a
 digest of everything that decides its contents -- every migration file of
@@ -10,7 +10,8 @@ test process copies it into its own in-memory database with SQLite's
 backup API (milliseconds). A changed migration changes the digest, so the
 next run migrates again and keeps the new file; a file lock lets one
 process build while the others of the same run wait for it instead of
-migrating too.
+migrating too. A parallel run's controller starts that build in a process
+of its own (``template_build_start``) while its workers start.
 
 PostgreSQL keeps pytest-django's own set-up (a database per worker, migrated).
 """
@@ -100,7 +101,7 @@ def setup_from_template(verbosity: int = 0) -> list:
 def template_build_start() -> subprocess.Popen | None:
     """Start building the template in a process of its own when there is
     none, so that it is migrated while the test processes start and collect
-    (about five seconds each) instead of one of them migrating while the
+    (two to five seconds each) instead of one of them migrating while the
     others wait on the lock. Whoever takes the lock first builds it."""
     if not uses_template() or template_path().exists():
         return None
