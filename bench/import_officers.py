@@ -209,15 +209,16 @@ def arguments(doc: str, rows: int) -> argparse.Namespace:
     return parser.parse_args()
 
 
-def import_against_floor(*, kind, path, user, rows, repeat, empty, floor, model) -> tuple[Clock, Clock]:
+def import_against_floor(*, kind, path, user, rows, repeat, floor, model) -> tuple[Clock, Clock]:
     """Import ``path`` as ``kind`` and load it through ``floor``, ``repeat``
-    times each, every time into an empty table (``empty``); both must write
-    ``rows`` records of ``model`` with their history. The best of each by wall time."""
+    times each, every time into an empty table of ``model`` and its history;
+    both must write ``rows`` records with their history. The best of each by
+    wall time."""
     from core.importing import records_import
 
     import_times, floor_times = [], []
     for attempt in range(repeat):
-        empty()
+        empty_with_history(model)
         with Clock() as clock:
             outcome = records_import(
                 kind=kind, dataset_or_file=path, file_name=path.name, acting_user=user, dry_run=False
@@ -226,7 +227,7 @@ def import_against_floor(*, kind, path, user, rows, repeat, empty, floor, model)
         assert outcome.succeeded and outcome.created == rows, outcome.problems[:5]
         assert model.history.filter(history_user=user).count() == rows
 
-        empty()
+        empty_with_history(model)
         with Clock() as clock:
             loaded = floor(path, user)
         floor_times.append(clock)
@@ -264,7 +265,6 @@ def main():
             user=hr,
             rows=args.rows,
             repeat=args.repeat,
-            empty=lambda: empty_with_history(Officer),
             floor=floor_load,
             model=Officer,
         )

@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from import_officers import (  # noqa: E402  (the same tree, runs, database)
     arguments,
     build_tree,
-    empty_with_history,
     import_against_floor,
     throwaway_database,
 )
@@ -137,7 +136,6 @@ def main():
             user=hr,
             rows=args.rows,
             repeat=args.repeat,
-            empty=lambda: empty_with_history(TrainingRecord),
             floor=floor_load,
             model=TrainingRecord,
         )
