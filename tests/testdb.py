@@ -105,7 +105,8 @@ def template_build_start() -> subprocess.Popen | None:
     others wait on the lock. Whoever takes the lock first builds it."""
     if not uses_template() or template_path().exists():
         return None
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.test")}
+    # It inherits the environment, settings module included (pytest-django
+    # sets it in this process); tests.testdb_build falls back to the tests'.
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.testdb_build"], cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "tests.testdb_build"], cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL
     )
