@@ -32,6 +32,7 @@ def test_it_shows_the_inbox_with_its_count_in_the_navigation_bar_in_chinese(clie
     assert other.read_at is None
     client.post("/inbox/read/", {"id": [str(Notification.objects.get(key="a").pk)]})
     assert Notification.objects.filter(recipient=alice, read_at__isnull=True).count() == 2  # b, and the e-mail-only d
+    assert "(1)" in client.get("/jobs/").content.decode()  # b: d is not shown in the inbox
     client.post("/inbox/read/")
     assert Notification.objects.filter(recipient=alice, read_at__isnull=True).count() == 0
     assert "(0)" not in client.get("/inbox/").content.decode()
