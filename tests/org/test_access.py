@@ -5,9 +5,11 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from guardian.shortcuts import assign_perm
 
 import org.access
 import org.scoping
@@ -16,7 +18,8 @@ from accounts.services import grant_create
 from org.access import Access
 from org.models import Unit, UnitGroupObjectPermission
 from org.roles import ALL_ROLES, Role
-from tests.factories import UserFactory
+from personnel.models import Officer, Posting
+from tests.factories import PostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,20 @@ def test_it_reads_the_roles_held_directly_and_through_groups_in_one_query(tree):
     access = Access(user)
     assert queries(lambda: access.roles) == (frozenset({Role.HR, Role.AUDIT}), 1)
     assert queries(lambda: (access.has_grant(Role.AUDIT), access.has_grant(Role.SUPERVISION))) == ((True, False), 0)
+
+
+def test_it_counts_a_kind_shared_only_for_a_view_permission_on_one_of_its_records(tree, officers):
+    user = UserFactory()
+    other = UserFactory()
+    posting = PostingFactory(officer=officers["5100"])
+    assign_perm("personnel.view_officer", user, officers["0200"])
+    assign_perm("personnel.change_posting", user, posting)  # a change permission shares nothing to read
+    assign_perm("personnel.view_posting", other, posting)  # another user's share
+    access = Access(user)
+    assert queries(lambda: access.shared_kinds) == (frozenset({ContentType.objects.get_for_model(Officer).pk}), 1)
+    assert (access.shares(Officer), access.shares(Posting)) == (True, False)
+    assert Access(UserFactory()).shared_kinds == frozenset()
+    assert Access(UserFactory(is_active=False)).shared_kinds == frozenset()
 
 
 def test_it_answers_which_roles_cover_many_units_in_one_query(tree):
