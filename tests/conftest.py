@@ -208,6 +208,13 @@ def pytest_unconfigure(config):
     build = config.stash.get(_TEMPLATE_BUILD, None)
     if build is not None:
         build.wait()
+    # pytest's check for exceptions raised in finalizers then runs five full
+    # collections in a row, to free garbage that frees more garbage; each
+    # walks everything the tests left alive (a second or more at the end of
+    # a worker). One collection frees the garbage; frozen, what survives it
+    # is not walked again.
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_finish(session):
