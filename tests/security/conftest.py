@@ -278,8 +278,13 @@ def service_create(tree) -> Service:
 def hidden_texts(service, user) -> set[str]:
     """The identifying texts of every marked record ``user`` may not read,
     decided by the one scoping layer."""
-    hidden = set()
-    for (model, pk), texts in service.texts.items():
-        if not model.objects.visible_to(user).filter(pk=pk).exists():
-            hidden.update(texts)
-    return hidden
+    marked: dict = {}
+    for model, pk in service.texts:
+        marked.setdefault(model, set()).add(pk)
+    # One query per kind: which of its marked records the user may read.
+    readable = {
+        (model, pk)
+        for model, pks in marked.items()
+        for pk in model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+    }
+    return {text for key, texts in service.texts.items() if key not in readable for text in texts}
