@@ -8,7 +8,12 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from core.addresses import address
+
 from .selectors import has_two_factor_device, two_factor_required
+
+# The pages a session that owes a code may open.
+OPEN_PAGES = ("accounts:two_factor_setup", "accounts:two_factor_verify", "logout", "set_language")
 
 
 class TwoFactorMiddleware:
@@ -20,13 +25,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def _open(self, path: str) -> bool:
-        open_paths = (
-            reverse("accounts:two_factor_setup"),
-            reverse("accounts:two_factor_verify"),
-            reverse("logout"),
-            reverse("set_language"),
-        )
-        return path in open_paths or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+        return path in {address(name) for name in OPEN_PAGES} or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
     def __call__(self, request):
         if not self._open(request.path) and two_factor_required(request) and not request.user.is_verified():

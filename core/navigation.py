@@ -22,14 +22,12 @@ the earlier entry. A predicate that raises is a bug and is not swallowed.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.addresses import address
 from org.access import request_access
 
 # The product's name: short in the bar, full where space allows (titles,
@@ -59,17 +57,6 @@ def entries() -> list[NavEntry]:
     return sorted(_ENTRIES.values(), key=lambda e: (e.order, e.key))
 
 
-@functools.cache
-def _url(url_name: str, urlconf: str, prefix: str) -> str | None:
-    """The address of an entry, reversed once per URLconf and script prefix
-    (every page shows the bar); None for an entry whose app is not installed
-    in this deployment."""
-    try:
-        return reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
-        return None
-
-
 def visible_entries(request) -> list[dict]:
     """The entries this request's user may open, each with its URL and
     whether the current page lies under it."""
@@ -77,12 +64,12 @@ def visible_entries(request) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     access = request_access(request)
-    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
     shown = []
     for entry in entries():
         if not entry.allowed(access):
             continue
-        url = _url(entry.url_name, urlconf, prefix)
+        # None: an entry whose app is not installed in this deployment.
+        url = address(entry.url_name)
         if url is not None:
             shown.append({"key": entry.key, "label": entry.label, "url": url})
     # The longest matching URL marks the current page (the dashboard's "/"
