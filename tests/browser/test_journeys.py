@@ -128,7 +128,13 @@ def zh(label) -> str:
 
 
 def notice_text(browser) -> str:
-    return " ".join(n.text for n in browser.find_elements(By.CSS_SELECTOR, ".notice, .messagelist li, .messages li"))
+    # One script call reads them all: the page may be replaced by the next
+    # one between reading the notices one by one, and chromium then answers
+    # an old page's element with an error that is no stale-element error.
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), n => n.innerText).join(' ')",
+        ".notice, .messagelist li, .messages li",
+    )
 
 
 # --- The journeys ----------------------------------------------------------------------------------------------------
