@@ -3,7 +3,9 @@
 The navigation bar and the two-factor check name the same few pages on every
 request; reversing a name walks the URL resolver each time. An address
 depends only on the name, the URLconf and the script prefix, so it is kept
-under those three (a test that swaps the URLconf gets its own).
+under those three (a test that swaps the URLconf gets its own). The
+project's URL patterns do not vary with the language (no
+``i18n_patterns``); if they did, the language would belong in the key.
 """
 
 from __future__ import annotations
