@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
+from org.sql import column, table
+
 from .models import Job, Notification
 
 
@@ -29,19 +31,12 @@ def inbox_of(user) -> QuerySet:
 
 @functools.cache
 def _unread_count_sql() -> str:
-    """``inbox_of(user).filter(read_at__isnull=True).count()`` as SQL. The
-    navigation bar shows the count on every page, so the SQL is written once
-    per process from the model's own names: building it with the ORM each
-    time cost several times more than running it (org/access.py writes the
-    grants query the same way)."""
-    quote = connection.ops.quote_name
-
-    def column(name):
-        return quote(Notification._meta.get_field(name).column)
-
+    """``inbox_of(user).filter(read_at__isnull=True).count()`` as SQL written
+    once per process (org/sql.py): the navigation bar shows the count on
+    every page."""
     return (
-        f"SELECT COUNT(*) FROM {quote(Notification._meta.db_table)}"
-        f" WHERE {column('recipient')} = %s AND {column('shown')} = %s AND {column('read_at')} IS NULL"
+        f"SELECT COUNT(*) FROM {table(Notification)} WHERE {column(Notification, 'recipient')} = %s"
+        f" AND {column(Notification, 'shown')} = %s AND {column(Notification, 'read_at')} IS NULL"
     )
 
 

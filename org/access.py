@@ -29,6 +29,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from org.models import KIND_RANK, Unit, UnitGroupObjectPermission, UnitUserObjectPermission
 from org.roles import ALL_ROLES, Role
 from org.scoping import granted_units, sees_everything, shared_kinds, units_in_scope
+from org.sql import column, table
 
 # Every role sees the dashboard and the unit report of a unit it covers
 # (shared/spec/access.md); so do the leader dossiers (officer profiles).
@@ -54,25 +55,20 @@ def _grants_sql() -> str:
     directly and through a group, as one UNION. Every request asks it, so
     the SQL is written once per process: building it with the ORM each time
     cost more than running it."""
-    quote = connection.ops.quote_name
-    permission, unit = Permission._meta.db_table, Unit._meta.db_table
     user_groups = get_user_model().groups.through
-
-    def column(model, name):
-        return quote(model._meta.get_field(name).column)
 
     def select(model, joins: str, user_column: str) -> str:
         return (
-            f"SELECT p.codename, u.id, u.kind FROM {quote(model._meta.db_table)} g {joins}"
-            f" JOIN {quote(permission)} p ON p.id = g.{column(model, 'permission')}"
-            f" JOIN {quote(unit)} u ON u.id = g.{column(model, 'content_object')}"
+            f"SELECT p.codename, u.id, u.kind FROM {table(model)} g {joins}"
+            f" JOIN {table(Permission)} p ON p.id = g.{column(model, 'permission')}"
+            f" JOIN {table(Unit)} u ON u.id = g.{column(model, 'content_object')}"
             f" WHERE {user_column} = %s"
         )
 
     direct = select(UnitUserObjectPermission, "", f"g.{column(UnitUserObjectPermission, 'user')}")
     via_group = select(
         UnitGroupObjectPermission,
-        f"JOIN {quote(user_groups._meta.db_table)} ug ON ug.{column(user_groups, 'group')}"
+        f"JOIN {table(user_groups)} ug ON ug.{column(user_groups, 'group')}"
         f" = g.{column(UnitGroupObjectPermission, 'group')}",
         f"ug.{column(user_groups, 'user')}",
     )

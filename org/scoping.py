@@ -28,6 +28,7 @@ from django.db.models import BigIntegerField, Q
 from django.db.models.functions import Cast
 
 from .roles import ALL_ROLES, Role
+from .sql import column, table
 
 
 def _codenames(roles) -> list[str]:
@@ -157,20 +158,13 @@ def shared_with(user, model) -> Q:
 @functools.cache
 def _shared_kinds_sql() -> str:
     """The content types of the view permissions held on single records, as
-    SQL written once per process from the models' own names: asked on every
-    admin page, the query cost more to build with the ORM than to run
-    (org/access.py writes the grants query the same way). Only a view
-    permission of the record's own kind counts as a share."""
+    SQL written once per process (org/sql.py): asked on every admin page.
+    Only a view permission of the record's own kind counts as a share."""
     UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
-    quote = connection.ops.quote_name
-
-    def column(model, name):
-        return quote(model._meta.get_field(name).column)
-
     return (
         f"SELECT DISTINCT g.{column(UserObjectPermission, 'content_type')}"
-        f" FROM {quote(UserObjectPermission._meta.db_table)} g"
-        f" JOIN {quote(Permission._meta.db_table)} p ON p.id = g.{column(UserObjectPermission, 'permission')}"
+        f" FROM {table(UserObjectPermission)} g"
+        f" JOIN {table(Permission)} p ON p.id = g.{column(UserObjectPermission, 'permission')}"
         f" WHERE g.{column(UserObjectPermission, 'user')} = %s"
         f" AND p.{column(Permission, 'content_type')} = g.{column(UserObjectPermission, 'content_type')}"
         f" AND SUBSTR(p.{column(Permission, 'codename')}, 1, 5) = %s"
