@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
-from django.urls import get_urlconf
 from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.response import Response
+
+from core.addresses import url_scheme
 
 
 class SchemaView(SpectacularAPIView):
@@ -28,7 +29,7 @@ class SchemaView(SpectacularAPIView):
     def _get_schema_response(self, request):
         version = self.api_version or request.version or self._get_version_parameter(request)
         language = translation.get_language()
-        key = (language, version, get_urlconf() or settings.ROOT_URLCONF)
+        key = (language, version, url_scheme())
         schema = self._generated.get(key)
         if schema is None:
             generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)

@@ -24,7 +24,14 @@ def _reversed(url_name: str, urlconf: str, prefix: str) -> str | None:
         return None
 
 
+def url_scheme() -> tuple[str, str]:
+    """What every address depends on besides its name: the URLconf in use
+    (a request's own, else the settings') and the script prefix. Whatever
+    keeps reversed addresses keeps them under it."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
 def address(url_name: str) -> str | None:
     """The address of the page named ``url_name`` (no arguments), or None
     when no installed app names it."""
-    return _reversed(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return _reversed(url_name, *url_scheme())

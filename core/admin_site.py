@@ -16,9 +16,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.template.defaultfilters import urlencode
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from core.addresses import url_scheme
 
 # Kept entries per kind of thing; emptied when full.
 _KEPT_MAX = 1024
@@ -54,7 +55,7 @@ class AdminSite(admin.AdminSite):
         return tuple(found)
 
     def _build_app_dict(self, request, label=None):
-        key = (self._permissions(request, label), label, get_script_prefix(), get_urlconf(), get_language())
+        key = (self._permissions(request, label), label, url_scheme(), get_language())
         built = _keep(self._app_dicts, key, lambda: super(AdminSite, self)._build_app_dict(request, label))
         # get_app_list sorts the models in place: each page gets its own lists.
         return {app_label: {**app, "models": [dict(m) for m in app["models"]]} for app_label, app in built.items()}
